@@ -1,0 +1,12 @@
+"""The versioned JSON API: the schema, its docs page, and each app's endpoints."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from keten.accounts.api import WhoAmIApi
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("me/", WhoAmIApi.as_view(), name="api-me"),
+]

@@ -1,0 +1,1 @@
+"""Region layers and municipalities of the Netherlands, the reference-data loader and postcode lookup."""

@@ -1,0 +1,39 @@
+"""The main navigation per role: each item names the roles that see it."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from keten.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+    national_only: bool = False
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+ALL_ROLES = frozenset(Role.values)
+
+NAV_ITEMS = [
+    NavItem(_("Start"), "web:home", ALL_ROLES),
+    NavItem(_("Gebruikers"), "accounts:user-list", frozenset({Role.FUNCTIONAL_ADMIN})),
+    NavItem(_("API-sleutels"), "accounts:token-list", frozenset({Role.FUNCTIONAL_ADMIN})),
+    NavItem(_("Regio-indelingen"), "regions:layer-list", frozenset({Role.FUNCTIONAL_ADMIN}), national_only=True),
+]
+
+
+def navigation_for(membership) -> list[NavItem]:
+    if membership is None:
+        return []
+    return [
+        item for item in NAV_ITEMS
+        if membership.role in item.roles and (membership.is_national or not item.national_only)
+    ]

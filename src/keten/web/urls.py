@@ -1,0 +1,12 @@
+"""Routes of the web app."""
+
+from django.urls import path
+
+from keten.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health", views.health, name="health"),
+]

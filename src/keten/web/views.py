@@ -1,0 +1,23 @@
+"""Pages of the web app: the home page (per role) and the health check."""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from keten.web.health import health_problem
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "web/landing.html")
+    return render(request, "web/home.html", {"membership": request.membership})
+
+
+@require_GET
+@never_cache
+def health(request):
+    problem = health_problem()
+    if problem:
+        return JsonResponse({"status": "unavailable", "reason": problem}, status=503)
+    return JsonResponse({"status": "ok"})
