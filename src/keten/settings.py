@@ -87,8 +87,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "keten.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "keten.accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "keten.accounts.middleware.MfaRequiredMiddleware",
@@ -284,3 +284,14 @@ LOGGING = {
 }
 
 KETEN_DEMO_CREDENTIALS = VAR_DIR / "demo-credentials.json"
+
+# A database cache: shared by every web process, so a used TOTP code cannot be replayed on another worker.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "keten_cache"}}
+
+EMAIL_BACKEND = os.environ.get(
+    "KETEN_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if KETEN_DEV else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("KETEN_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("KETEN_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("KETEN_FROM_EMAIL", "keten@localhost")

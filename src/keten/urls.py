@@ -2,7 +2,12 @@
 
 from django.urls import include, path
 
+from keten.web.views import closed
+
 urlpatterns = [
+    # Accounts and their e-mail addresses are managed by a functional administrator, not by the user.
+    path("accounts/signup/", closed, name="closed-signup"),
+    path("accounts/email/", closed, name="closed-email"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("keten.api_urls")),

@@ -9,7 +9,6 @@ from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from keten.accounts.selectors import active_membership_for
@@ -70,12 +69,10 @@ class ActiveMembershipMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not hasattr(request, "membership"):
-            request.membership = SimpleLazyObject(lambda: self._membership(request))
+        # API token requests are authenticated later, by DRF, which then sets the token's membership.
+        request.membership = (
+            active_membership_for(request.user, request.session.get(ACTIVE_MEMBERSHIP_KEY))
+            if request.user.is_authenticated
+            else None
+        )
         return self.get_response(request)
-
-    @staticmethod
-    def _membership(request):
-        if not request.user.is_authenticated:
-            return None
-        return active_membership_for(request.user, request.session.get(ACTIVE_MEMBERSHIP_KEY))

@@ -63,6 +63,8 @@ class Region(models.Model):
     municipalities = models.ManyToManyField(Municipality, related_name="regions", blank=True)
     valid_from = models.DateField(null=True, blank=True)
     valid_until = models.DateField(null=True, blank=True)
+    # Optimistic locking for the configurable layers: two administrators must not undo each other's edit.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["layer__kind", "name"]

@@ -1,6 +1,6 @@
 """Pages of the web app: the home page (per role) and the health check."""
 
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -21,3 +21,8 @@ def health(request):
     if problem:
         return JsonResponse({"status": "unavailable", "reason": problem}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def closed(request):
+    """A route that exists in a library but is closed in Keten."""
+    raise Http404

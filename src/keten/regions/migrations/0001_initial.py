@@ -55,6 +55,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=150)),
                 ('valid_from', models.DateField(blank=True, null=True)),
                 ('valid_until', models.DateField(blank=True, null=True)),
+                ('version', models.PositiveIntegerField(default=1, editable=False)),
                 ('municipalities', models.ManyToManyField(blank=True, related_name='regions', to='regions.municipality')),
                 ('layer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='regions', to='regions.regionlayer')),
             ],

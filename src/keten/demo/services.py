@@ -1,0 +1,62 @@
+"""Seeding the synthetic demo world; safe to run again (it adds what is missing and keeps the rest)."""
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.utils import decrypt
+from django.db import transaction
+
+from keten.accounts.models import Membership, Organisation, User
+from keten.demo.credentials import DemoCredentials
+from keten.demo.world import DEMO_PROVINCES, DEMO_USERS, NATIONAL_TYPES, ORGANISATION_NAMES, organisation_name
+from keten.regions.models import LayerKind, Region
+
+
+@transaction.atomic
+def seed_demo(*, credentials: DemoCredentials) -> list[Membership]:
+    """Create the demo organisations and one demo user per role; (re)set the demo users' password and
+    TOTP secret to `credentials`, so the credentials printed by `make run` always work."""
+    provinces = {
+        key: Region.objects.get(layer__kind=LayerKind.PROVINCE, code=code) for key, code in DEMO_PROVINCES.items()
+    }
+    organisations = {}
+    for organisation_type in ORGANISATION_NAMES:
+        for region in [None] if organisation_type in NATIONAL_TYPES else list(provinces):
+            organisations[organisation_type, region] = _organisation(organisation_type, region, provinces)
+    memberships = []
+    for demo_user in DEMO_USERS:
+        user = _user(demo_user.email, demo_user.full_name, credentials)
+        membership, _created = Membership.objects.get_or_create(
+            user=user,
+            organisation=organisations[demo_user.organisation_type, demo_user.region],
+            role=demo_user.role,
+            region=provinces[demo_user.region] if demo_user.region else None,
+        )
+        memberships.append(membership)
+    return memberships
+
+
+def _organisation(organisation_type, region, provinces) -> Organisation:
+    organisation, created = Organisation.objects.get_or_create(
+        name=organisation_name(organisation_type, region),
+        defaults={"type": organisation_type, "is_demo": True},
+    )
+    if created and region:
+        organisation.regions.add(provinces[region])
+    return organisation
+
+
+def _user(email: str, full_name: str, credentials: DemoCredentials) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=credentials.password, full_name=full_name,
+                                        is_demo=True)
+    elif not user.check_password(credentials.password):
+        user.set_password(credentials.password)
+        user.save(update_fields=["password"])
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is not None and decrypt(totp.data["secret"]) != credentials.totp_secret:
+        totp.delete()
+        totp = None
+    if totp is None:
+        TOTP.activate(user, credentials.totp_secret)
+    return user

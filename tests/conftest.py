@@ -1,0 +1,121 @@
+"""The test world: which database the run uses (SQLite, or PostgreSQL with --postgres), the reference
+regions, the demo organisations and one logged-in client per role."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+from django.db import connections
+from django.test import Client
+
+from keten.demo.credentials import DemoCredentials
+from tests.support.postgres import INSTALL_HINT, ThrowawayPostgres, postgres_bin_dir
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--postgres", action="store_true",
+                     help="run the suite on a throwaway PostgreSQL server started from the machine's binaries")
+
+
+def pytest_configure(config):
+    if config.getoption("--postgres") and postgres_bin_dir() is None:
+        message = f"PostgreSQL leg: no PostgreSQL server binaries found; {INSTALL_HINT}."
+        if IN_CI:
+            raise pytest.UsageError(message + " They are required in CI.")
+        pytest.exit("SKIPPED " + message, returncode=0)
+
+
+@pytest.fixture(scope="session")
+def postgres_server(request):
+    server = ThrowawayPostgres.start(postgres_bin_dir())
+    request.addfinalizer(server.stop)
+    return server
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    """With --postgres, point Django at the throwaway server. pytest-django has already built the SQLite
+    connection, so it is closed and dropped here for Django to build the PostgreSQL one."""
+    if not request.config.getoption("--postgres"):
+        return
+    from django.conf import settings
+
+    server = request.getfixturevalue("postgres_server")
+    # configure_settings fills in Django's defaults (TEST, OPTIONS, ...) as at start-up.
+    settings.DATABASES["default"] = connections.configure_settings({"default": server.database_settings()})[
+        "default"
+    ]
+    connections["default"].close()
+    del connections["default"]
+
+
+@pytest.fixture
+def regions_loaded(db):
+    """The CBS reference regions (loaded once per database; transactional tests reload them)."""
+    from keten.regions.models import Municipality
+
+    if not Municipality.objects.exists():
+        call_command("load_regions", verbosity=0)
+
+
+@pytest.fixture
+def demo_credentials():
+    return DemoCredentials.generate()
+
+
+@pytest.fixture
+def demo(regions_loaded, demo_credentials):
+    """The demo world: organisations of every type in Noord-Holland and Limburg, one user per role.
+    Returns the memberships by role. The suite runs in production mode, where demo accounts are locked,
+    so here the same people are made ordinary accounts (tests/demo checks the lock itself)."""
+    from keten.accounts.models import User
+    from keten.demo.services import seed_demo
+
+    memberships = seed_demo(credentials=demo_credentials)
+    User.objects.filter(pk__in=[m.user_id for m in memberships]).update(is_demo=False)
+    return {m.role: m for m in memberships}
+
+
+@pytest.fixture
+def client_for(demo):
+    """`client_for("care_coordinator")`: a test client logged in (with MFA) as that demo role."""
+
+    def make(role: str):
+        client = Client()
+        client.force_login(demo[role].user)
+        return client
+
+    return make
+
+
+
+@pytest.fixture
+def make_person(demo):
+    """`make_person(role, organisation=None, region=None, mfa=True)`: a real (non-demo) account with a known
+    password and, unless mfa=False, a TOTP authenticator. Returns (user, password, totp_secret)."""
+    import secrets
+
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from keten.accounts.models import Membership, User
+
+    def make(role, organisation=None, region=None, mfa=True, email=None):
+        organisation = organisation or demo[role].organisation if role in demo else organisation
+        password = secrets.token_urlsafe(16)
+        user = User.objects.create_user(email=email or f"{secrets.token_hex(4)}@example.invalid",
+                                        password=password, full_name="A care worker")
+        Membership.objects.create(user=user, organisation=organisation, role=role, region=region)
+        secret = None
+        if mfa:
+            secret = generate_totp_secret()
+            TOTP.activate(user, secret)
+        return user, password, secret
+
+    return make
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app shows now for `secret`."""
+    return DemoCredentials(password="", totp_secret=secret).current_code()

@@ -1,0 +1,142 @@
+"""Browser test set-up: Debian's Chromium driven by Playwright against pytest-django's live server."""
+
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an asyncio loop running in this thread; Django would otherwise refuse the
+# ORM calls of the fixtures and of pytest-django's own set-up (SETUP-NOTES trap 5).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+IN_CI = os.environ.get("CI", "").lower() == "true"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"No Chromium at {CHROMIUM}: install Debian's chromium: apt-get install -y chromium"
+        if IN_CI:
+            pytest.fail(message + " (required in CI)", pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Where screenshots go: var/test-artifacts/ at the repository root (never committed)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def browser_settings(settings):
+    """The test settings are production's; the live server speaks plain http, so its cookies can't be
+    Secure (Chromium drops Secure cookies from http://localhost responses)."""
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.LANGUAGE_COOKIE_SECURE = False
+    return settings
+
+
+def _problem_of_response(response) -> str | None:
+    """A page may answer 403 or 404 on purpose; its stylesheets, scripts and icons may not fail at all."""
+    is_page = response.request.resource_type == "document"
+    if response.status >= 500 or (response.status >= 400 and not is_page):
+        return f"HTTP {response.status}: {response.url}"
+    return None
+
+
+def _problem_of_console(message) -> str | None:
+    # "Failed to load resource" repeats what the response check already judged; CSP reports and script
+    # errors arrive only here.
+    if message.type == "error" and not message.text.startswith("Failed to load resource"):
+        return f"console error: {message.text}"
+    return None
+
+
+@pytest.fixture
+def open_page(browser, live_server, browser_settings):
+    """`open_page(**context_options)`: a fresh Dutch-speaking browser tab on the live server, in its own
+    context (cookies). The test fails on any Content Security Policy violation, script error, failed
+    stylesheet/script/image, or server error in any tab it opened."""
+    contexts = []
+    problems: list[str] = []
+
+    def note(problem: str | None) -> None:
+        if problem:
+            problems.append(problem)
+
+    def open_(**context_options):
+        options = {"locale": "nl-NL", "viewport": {"width": 1280, "height": 900}, **context_options}
+        context = browser.new_context(base_url=live_server.url, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda message: note(_problem_of_console(message)))
+        page.on("pageerror", lambda error: note(f"page error: {error}"))
+        page.on("response", lambda response: note(_problem_of_response(response)))
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    assert not problems, "The browser reported problems:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def page(open_page):
+    return open_page()
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    password: str
+    totp_secret: str
+
+    def current_code(self) -> str:
+        """The code the person's authenticator app shows now; waits out the last seconds of a 30 s window
+        so the code is still valid when the server checks it."""
+        from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+        if 30 - time.time() % 30 < 3:
+            time.sleep(30 - time.time() % 30 + 0.2)
+        return format_hotp_value(hotp_value(self.totp_secret, int(time.time()) // 30))
+
+
+@pytest.fixture
+def demo_care_coordinator(transactional_db) -> DemoPerson:
+    """A care coordinator with a password and a TOTP authenticator. To be replaced by the demo world of
+    keten.demo (seed_demo) once it is in place."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from keten.accounts.models import Membership, Organisation, User
+
+    email = "zorgcoordinator@demo.keten.invalid"
+    password = secrets.token_urlsafe(16)
+    user = User.objects.create_user(email=email, password=password, full_name="Demo Zorgcoördinator")
+    organisation = Organisation.objects.create(name="Demo Zorgcoördinatie", type="care_provider")
+    Membership.objects.create(user=user, organisation=organisation, role="care_coordinator")
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return DemoPerson(email=email, password=password, totp_secret=secret)

@@ -1,0 +1,86 @@
+"""The route inventory: every URL of Keten and who may use it. A route missing here fails the build
+(tests/test_routes.py), so a new page cannot ship without a decision on who may see it."""
+
+from dataclasses import dataclass, field
+
+from keten.accounts.roles import Role
+
+R = Role
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may use a route: `public` (no login), `login` (any logged-in account: allauth's own pages),
+    `any_role` (logged in with a membership), `roles` (these roles only; with `national`, only with national
+    scope), or `nobody` (closed on purpose: answers 404)."""
+
+    kind: str
+    roles: frozenset = field(default_factory=frozenset)
+    national: bool = False
+
+
+PUBLIC = Access("public")
+LOGIN = Access("login")
+ANY_ROLE = Access("any_role", frozenset(Role))
+NOBODY = Access("nobody")
+
+
+def roles(*allowed: Role, national: bool = False) -> Access:
+    return Access("roles", frozenset(allowed), national)
+
+
+#: route name -> (who may use it, URL kwargs for checking it, HTTP method the check uses)
+ROUTES = {
+    # The login flow (django-allauth) is open by nature; what it shows is its own concern.
+    "account_login": (PUBLIC, {}, "GET"),
+    "account_logout": (PUBLIC, {}, "GET"),
+    "account_inactive": (PUBLIC, {}, "GET"),
+    "account_reset_password": (PUBLIC, {}, "GET"),
+    "account_reset_password_done": (PUBLIC, {}, "GET"),
+    "account_reset_password_from_key": (PUBLIC, {"uidb36": "0", "key": "x"}, "GET"),
+    "account_reset_password_from_key_done": (PUBLIC, {}, "GET"),
+    "account_confirm_login_code": (PUBLIC, {}, "GET"),
+    "account_confirm_email": (PUBLIC, {"key": "x"}, "GET"),
+    "account_email_verification_sent": (PUBLIC, {}, "GET"),
+    "account_change_password": (LOGIN, {}, "GET"),
+    "account_set_password": (LOGIN, {}, "GET"),
+    "account_reauthenticate": (LOGIN, {}, "GET"),
+    "account_confirm_reauthentication_code": (LOGIN, {}, "GET"),
+    "account_request_reauthentication_code": (LOGIN, {}, "GET"),
+    "mfa_authenticate": (PUBLIC, {}, "GET"),
+    "mfa_reauthenticate": (LOGIN, {}, "GET"),
+    "mfa_index": (LOGIN, {}, "GET"),
+    "mfa_activate_totp": (LOGIN, {}, "GET"),
+    "mfa_deactivate_totp": (LOGIN, {}, "GET"),
+    "mfa_generate_recovery_codes": (LOGIN, {}, "GET"),
+    "mfa_view_recovery_codes": (LOGIN, {}, "GET"),
+    "mfa_download_recovery_codes": (LOGIN, {}, "GET"),
+    # Closed on purpose: accounts and their e-mail addresses come from a functional administrator.
+    # web's closed routes shadow allauth's, which stay in the resolver but cannot be reached.
+    "account_signup": (NOBODY, {}, "GET"),
+    "account_email": (NOBODY, {}, "GET"),
+    "closed-signup": (NOBODY, {}, "GET"),
+    "closed-email": (NOBODY, {}, "GET"),
+    "set_language": (PUBLIC, {}, "POST"),
+    "web:home": (PUBLIC, {}, "GET"),
+    "web:health": (PUBLIC, {}, "GET"),
+    "accounts:membership-switch": (ANY_ROLE, {}, "POST"),
+    "accounts:user-list": (roles(R.FUNCTIONAL_ADMIN), {}, "GET"),
+    "accounts:user-invite": (roles(R.FUNCTIONAL_ADMIN), {}, "GET"),
+    "accounts:user-detail": (roles(R.FUNCTIONAL_ADMIN), {"user_id": "self"}, "GET"),
+    "accounts:user-deactivate": (roles(R.FUNCTIONAL_ADMIN), {"user_id": "00000000-0000-0000-0000-000000000000"},
+                                 "POST"),
+    "accounts:membership-end": (roles(R.FUNCTIONAL_ADMIN),
+                                {"membership_id": "00000000-0000-0000-0000-000000000000"}, "POST"),
+    "accounts:token-list": (roles(R.FUNCTIONAL_ADMIN), {}, "GET"),
+    "accounts:token-revoke": (roles(R.FUNCTIONAL_ADMIN), {"token_id": "00000000-0000-0000-0000-000000000000"},
+                              "POST"),
+    "api-schema": (ANY_ROLE, {}, "GET"),
+    "api-docs": (ANY_ROLE, {}, "GET"),
+    "api-me": (ANY_ROLE, {}, "GET"),
+    "regions:layer-list": (roles(R.FUNCTIONAL_ADMIN, national=True), {}, "GET"),
+    "regions:layer-detail": (roles(R.FUNCTIONAL_ADMIN, national=True), {"kind": "province"}, "GET"),
+    "regions:region-create": (roles(R.FUNCTIONAL_ADMIN, national=True), {"kind": "care_coordination"}, "GET"),
+    "regions:region-edit": (roles(R.FUNCTIONAL_ADMIN, national=True), {"kind": "care_coordination", "code": "ZC01"},
+                            "GET"),
+}

@@ -1,0 +1,19 @@
+"""Settings for the test run: production settings, with a throwaway secret and plain http for the client."""
+
+import os
+import secrets
+
+# Tests exercise the production configuration, not the developer's: development mode stays off.
+os.environ["KETEN_DEV"] = "0"
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+os.environ["KETEN_SSL_REDIRECT"] = "0"
+
+from keten.settings import *  # noqa: E402,F403
+
+# A fast hasher: the suite logs in hundreds of times; real hashing is tested where it matters.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True
