@@ -6,7 +6,7 @@ PORT   ?= 8000
 DEV    := KETEN_DEV=1
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install lint test-sqlite test-postgres test-e2e demo-code clean
+.PHONY: run test install lint test-sqlite test-postgres test-e2e demo-code bench clean
 
 ## run: install, migrate the SQLite database under var/, load regions and demo data, serve on 127.0.0.1:$(PORT)
 run: install
@@ -52,3 +52,7 @@ demo-code:
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
+
+## bench: request costs against the health-check baseline (see bench/)
+bench: install
+	$(BIN)/python bench/bench_requests.py

@@ -51,9 +51,17 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, r
     del connections["default"]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the reference regions once into the test database. Loading them in every test would leave
+    thousands of dead rows per rolled-back test, which PostgreSQL then scans past."""
+    with django_db_blocker.unblock():
+        call_command("load_regions", verbosity=0)
+
+
 @pytest.fixture
 def regions_loaded(db):
-    """The CBS reference regions (loaded once per database; transactional tests reload them)."""
+    """The CBS reference regions; a transactional test (e2e) flushes them, so they come back if gone."""
     from keten.regions.models import Municipality
 
     if not Municipality.objects.exists():

@@ -235,7 +235,7 @@ USE_TZ = True
 
 # --- Static files: built from npm packages at install time, served by WhiteNoise ---------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = PROJECT_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("KETEN_STATIC_ROOT", PROJECT_DIR / "staticfiles"))
 NODE_MODULES = PROJECT_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("vendor/utrecht", NODE_MODULES / "@utrecht" / "component-library-css" / "dist"),

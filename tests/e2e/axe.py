@@ -18,7 +18,10 @@ def describe(violation: dict) -> str:
 
 
 def assert_accessible(page) -> None:
-    """Fail when axe finds a WCAG 2.0/2.1/2.2 A or AA violation on the page as it is now."""
+    """Fail when axe finds a WCAG 2.0/2.1/2.2 A or AA violation on the page as it is now.
+
+    axe runs inside the page: the browser context needs JavaScript enabled (with it off, axe never returns).
+    """
     violations = axe_violations(page)
     if violations:
         report = "\n".join(describe(violation) for violation in violations)

@@ -1,7 +1,6 @@
 """Browser test set-up: Debian's Chromium driven by Playwright against pytest-django's live server."""
 
 import os
-import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# The live server runs the test settings unchanged (production's, Secure cookies included): Chromium treats
+# http://localhost as a secure context and keeps Secure cookies from it.
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts"
 
 
@@ -49,16 +50,6 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture
-def browser_settings(settings):
-    """The test settings are production's; the live server speaks plain http, so its cookies can't be
-    Secure (Chromium drops Secure cookies from http://localhost responses)."""
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    settings.LANGUAGE_COOKIE_SECURE = False
-    return settings
-
-
 def _problem_of_response(response) -> str | None:
     """A page may answer 403 or 404 on purpose; its stylesheets, scripts and icons may not fail at all."""
     is_page = response.request.resource_type == "document"
@@ -76,7 +67,7 @@ def _problem_of_console(message) -> str | None:
 
 
 @pytest.fixture
-def open_page(browser, live_server, browser_settings):
+def open_page(browser, live_server):
     """`open_page(**context_options)`: a fresh Dutch-speaking browser tab on the live server, in its own
     context (cookies). The test fails on any Content Security Policy violation, script error, failed
     stylesheet/script/image, or server error in any tab it opened."""
@@ -125,18 +116,18 @@ class DemoPerson:
 
 
 @pytest.fixture
-def demo_care_coordinator(transactional_db) -> DemoPerson:
-    """A care coordinator with a password and a TOTP authenticator. To be replaced by the demo world of
-    keten.demo (seed_demo) once it is in place."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+def demo_care_coordinator(transactional_db, settings) -> DemoPerson:
+    """The demo care coordinator of the seeded demo world, in development mode as after `make run`
+    (demo accounts cannot log in otherwise)."""
+    from django.core.management import call_command
 
-    from keten.accounts.models import Membership, Organisation, User
+    from keten.accounts.roles import Role
+    from keten.demo.credentials import DemoCredentials
+    from keten.demo.services import seed_demo
 
-    email = "zorgcoordinator@demo.keten.invalid"
-    password = secrets.token_urlsafe(16)
-    user = User.objects.create_user(email=email, password=password, full_name="Demo Zorgcoördinator")
-    organisation = Organisation.objects.create(name="Demo Zorgcoördinatie", type="care_provider")
-    Membership.objects.create(user=user, organisation=organisation, role="care_coordinator")
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    return DemoPerson(email=email, password=password, totp_secret=secret)
+    settings.KETEN_DEV = True
+    call_command("load_regions", verbosity=0)  # a transactional test starts from an empty database
+    credentials = DemoCredentials.generate()
+    memberships = {m.role: m for m in seed_demo(credentials=credentials)}
+    user = memberships[Role.CARE_COORDINATOR].user
+    return DemoPerson(email=user.email, password=credentials.password, totp_secret=credentials.totp_secret)
