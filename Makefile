@@ -5,8 +5,10 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 DEV    := KETEN_DEV=1
 MANAGE := $(BIN)/python manage.py
+# Compiled translations are built at install time, not committed.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard src/keten/locale/*/LC_MESSAGES/django.po))
 
-.PHONY: run test install lint test-sqlite test-postgres test-e2e demo-code bench clean
+.PHONY: run test install lint test-sqlite test-postgres test-e2e demo-code bench messages clean
 
 ## run: install, migrate the SQLite database under var/, load regions and demo data, serve on 127.0.0.1:$(PORT)
 run: install
@@ -23,7 +25,10 @@ run: install
 ## test: lint, the suite on SQLite and on a throwaway PostgreSQL, then the browser tests
 test: install lint test-sqlite test-postgres test-e2e
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed node_modules/.installed $(MO_FILES)
+
+%.mo: %.po
+	msgfmt --check -o $@ $<
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +50,11 @@ test-postgres:
 
 test-e2e:
 	$(BIN)/python -m pytest tests/e2e -q
+
+## messages: collect new Dutch strings into the English catalogue (then translate the new entries)
+messages: install
+	cd src/keten && DJANGO_SETTINGS_MODULE=tests.settings PYTHONPATH=../.. ../../$(BIN)/python ../../manage.py \
+		makemessages -l en --no-obsolete
 
 ## demo-code: the current six-digit code for the demo accounts
 demo-code:

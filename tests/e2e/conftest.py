@@ -116,12 +116,11 @@ class DemoPerson:
 
 
 @pytest.fixture
-def demo_care_coordinator(transactional_db, settings) -> DemoPerson:
-    """The demo care coordinator of the seeded demo world, in development mode as after `make run`
-    (demo accounts cannot log in otherwise)."""
+def demo_person(transactional_db, settings):
+    """`demo_person(role)`: that role's account in the seeded demo world, in development mode as after
+    `make run` (demo accounts cannot log in otherwise)."""
     from django.core.management import call_command
 
-    from keten.accounts.roles import Role
     from keten.demo.credentials import DemoCredentials
     from keten.demo.services import seed_demo
 
@@ -129,5 +128,14 @@ def demo_care_coordinator(transactional_db, settings) -> DemoPerson:
     call_command("load_regions", verbosity=0)  # a transactional test starts from an empty database
     credentials = DemoCredentials.generate()
     memberships = {m.role: m for m in seed_demo(credentials=credentials)}
-    user = memberships[Role.CARE_COORDINATOR].user
-    return DemoPerson(email=user.email, password=credentials.password, totp_secret=credentials.totp_secret)
+
+    def person(role: str) -> DemoPerson:
+        return DemoPerson(email=memberships[role].user.email, password=credentials.password,
+                          totp_secret=credentials.totp_secret)
+
+    return person
+
+
+@pytest.fixture
+def demo_care_coordinator(demo_person) -> DemoPerson:
+    return demo_person("care_coordinator")

@@ -6,22 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.axe import assert_accessible
+from tests.e2e.flows import log_in
 
 pytestmark = pytest.mark.e2e
-
-
-def log_in(page, person) -> None:
-    """Log in as a person does: e-mail address and password, then the code from the authenticator app.
-    Both pages are checked with axe on the way."""
-    page.goto("/accounts/login/")
-    assert_accessible(page)
-    page.get_by_label("E-mailadres").fill(person.email)
-    page.get_by_label("Wachtwoord", exact=True).fill(person.password)
-    page.get_by_role("button", name="Inloggen").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Code uit uw authenticator-app")
-    assert_accessible(page)
-    page.get_by_label("Code").fill(person.current_code())
-    page.get_by_role("button", name="Inloggen").click()
 
 
 def test_anonymous_visitor_sees_the_dutch_landing_page(page):

@@ -26,11 +26,14 @@ class KetenAccountAdapter(DefaultAccountAdapter):
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         # Enrolling the first second factor is forced on every new login; asking for the password again
         # right after it was given adds nothing, as such a session can do nothing but enrol.
-        request = context.request
-        user = getattr(request, "user", None)
-        if app == "allauth.mfa" and user is not None and user.is_authenticated:
-            if not Authenticator.objects.filter(user=user).exists():
-                return False
+        user = getattr(context.request, "user", None)
+        if (
+            app == "allauth.mfa"
+            and user is not None
+            and user.is_authenticated
+            and not Authenticator.objects.filter(user=user).exists()
+        ):
+            return False
         return super().is_reauthentication_required(app=app, **kwargs)
 
 

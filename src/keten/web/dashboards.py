@@ -147,7 +147,7 @@ DASHBOARDS: dict[str, Dashboard] = {
         ),
     ),
     Role.NATIONAL_ANALYST: Dashboard(
-        title=_("Overzicht voor de landelijk analist"),
+        title=_("Overzicht voor de landelijke analist"),
         intro=_("Landelijke cijfers over signalen en trajecten, zonder dat een persoon herkenbaar is."),
         panels=(
             Panel(_("Signalen per regio"),
