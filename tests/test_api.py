@@ -15,6 +15,7 @@ def test_schema_is_openapi_3_and_describes_the_api(client_for):
     schema = response.json()
     assert schema["openapi"].startswith("3.")
     assert "/api/v1/me/" in schema["paths"]
+    assert set(schema["components"]["securitySchemes"]) == {"organisationToken", "session"}
 
 
 def test_docs_page_loads_its_assets_from_our_own_server(client_for):

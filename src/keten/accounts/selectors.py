@@ -37,6 +37,16 @@ def user_of_organisation(organisation: Organisation, user_id) -> User | None:
     return users_of_organisation(organisation).filter(pk=user_id).first()
 
 
+def memberships_at(organisation: Organisation, user: User) -> QuerySet[Membership]:
+    """The user's roles at the organisation, ended ones included."""
+    return Membership.objects.filter(user=user, organisation=organisation).select_related("region")
+
+
+def person_membership_at(organisation: Organisation, membership_id) -> Membership | None:
+    """One role of a person (not an API system) at the organisation."""
+    return Membership.objects.filter(organisation=organisation, pk=membership_id, user__is_system=False).first()
+
+
 def tokens_of_organisation(organisation: Organisation) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(organisation=organisation).select_related("membership", "created_by")
 

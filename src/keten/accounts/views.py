@@ -94,9 +94,11 @@ def user_detail(request, user_id):
         else:
             messages.success(request, _("De rol is toegevoegd."))
             return redirect("accounts:user-detail", user_id=user.pk)
-    memberships = user.memberships.filter(organisation=organisation).select_related("region")
     return render(request, "accounts/user_detail.html", {
-        "subject_user": user, "memberships": memberships, "form": form, "organisation": organisation,
+        "subject_user": user,
+        "memberships": selectors.memberships_at(organisation, user),
+        "form": form,
+        "organisation": organisation,
     })
 
 
@@ -119,8 +121,7 @@ def user_deactivate_view(request, user_id):
 @require_POST
 @admin_only
 def membership_end_view(request, membership_id):
-    membership = request.membership.organisation.memberships.filter(
-        pk=membership_id, user__is_system=False).first()
+    membership = selectors.person_membership_at(request.membership.organisation, membership_id)
     if membership is None:
         raise Http404
     try:
