@@ -66,3 +66,4 @@ clean:
 ## bench: request costs against the health-check baseline (see bench/)
 bench: install
 	$(BIN)/python bench/bench_requests.py
+	$(BIN)/python bench/bench_identity.py

@@ -51,39 +51,57 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, r
     del connections["default"]
 
 
+#: One set of demo credentials for the whole run: the demo world is built once per database.
+DEMO_CREDENTIALS = DemoCredentials.generate()
+
+
+def _build_world() -> None:
+    """The reference regions and the demo world. The suite runs in production mode, where demo accounts are
+    locked, so the demo people are made ordinary accounts here (tests/demo checks the lock itself)."""
+    from keten.accounts.models import User
+    from keten.demo.services import seed_demo
+
+    call_command("load_regions", verbosity=0)
+    memberships = seed_demo(credentials=DEMO_CREDENTIALS)
+    User.objects.filter(pk__in=[m.user_id for m in memberships]).update(is_demo=False)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the reference regions once into the test database. Loading them in every test would leave
-    thousands of dead rows per rolled-back test, which PostgreSQL then scans past."""
+    """Build the world once into the test database; each test runs in a transaction that is rolled back.
+    (Building it per test would also leave thousands of dead rows for PostgreSQL to scan past.)"""
     with django_db_blocker.unblock():
-        call_command("load_regions", verbosity=0)
+        _build_world()
+
+
+def _world_is_there() -> bool:
+    from keten.accounts.models import User
+
+    return User.objects.filter(email__endswith="@demo.keten.invalid").exists()
 
 
 @pytest.fixture
 def regions_loaded(db):
-    """The CBS reference regions; a transactional test (e2e) flushes them, so they come back if gone."""
-    from keten.regions.models import Municipality
-
-    if not Municipality.objects.exists():
-        call_command("load_regions", verbosity=0)
+    """The CBS reference regions and the demo world; a transactional test flushes them, so they come back."""
+    if not _world_is_there():
+        _build_world()
 
 
 @pytest.fixture
 def demo_credentials():
-    return DemoCredentials.generate()
+    return DEMO_CREDENTIALS
 
 
 @pytest.fixture
-def demo(regions_loaded, demo_credentials):
-    """The demo world: organisations of every type in Noord-Holland and Limburg, one user per role.
-    Returns the memberships by role. The suite runs in production mode, where demo accounts are locked,
-    so here the same people are made ordinary accounts (tests/demo checks the lock itself)."""
-    from keten.accounts.models import User
-    from keten.demo.services import seed_demo
+def demo(regions_loaded):
+    """The demo world: organisations of every type in Noord-Holland and Limburg, one user per role, three
+    pseudonymous people with consent and shares. Returns the memberships by role."""
+    from keten.accounts.models import Membership
+    from keten.demo.world import DEMO_USERS
 
-    memberships = seed_demo(credentials=demo_credentials)
-    User.objects.filter(pk__in=[m.user_id for m in memberships]).update(is_demo=False)
-    return {m.role: m for m in memberships}
+    emails = {u.email: u.role for u in DEMO_USERS}
+    memberships = Membership.objects.filter(user__email__in=emails).select_related("user", "organisation", "region")
+    return {m.role: m for m in memberships if emails[m.user.email] == m.role}
 
 
 @pytest.fixture

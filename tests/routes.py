@@ -19,6 +19,7 @@ class Access:
     national: bool = False
 
 
+NO_ID = "00000000-0000-0000-0000-000000000000"
 PUBLIC = Access("public")
 LOGIN = Access("login")
 ANY_ROLE = Access("any_role", frozenset(Role))
@@ -63,21 +64,33 @@ ROUTES = {
     "closed-email": (NOBODY, {}, "GET"),
     "set_language": (PUBLIC, {}, "POST"),
     "web:home": (PUBLIC, {}, "GET"),
+    "policy:guide": (PUBLIC, {}, "GET"),
+    "policy:guide-step": (PUBLIC, {}, "GET"),
     "web:health": (PUBLIC, {}, "GET"),
     "accounts:membership-switch": (ANY_ROLE, {}, "POST"),
     "accounts:user-list": (roles(R.FUNCTIONAL_ADMIN), {}, "GET"),
     "accounts:user-invite": (roles(R.FUNCTIONAL_ADMIN), {}, "GET"),
     "accounts:user-detail": (roles(R.FUNCTIONAL_ADMIN), {"user_id": "self"}, "GET"),
-    "accounts:user-deactivate": (roles(R.FUNCTIONAL_ADMIN), {"user_id": "00000000-0000-0000-0000-000000000000"},
+    "accounts:user-deactivate": (roles(R.FUNCTIONAL_ADMIN), {"user_id": NO_ID},
                                  "POST"),
     "accounts:membership-end": (roles(R.FUNCTIONAL_ADMIN),
-                                {"membership_id": "00000000-0000-0000-0000-000000000000"}, "POST"),
+                                {"membership_id": NO_ID}, "POST"),
     "accounts:token-list": (roles(R.FUNCTIONAL_ADMIN), {}, "GET"),
-    "accounts:token-revoke": (roles(R.FUNCTIONAL_ADMIN), {"token_id": "00000000-0000-0000-0000-000000000000"},
+    "accounts:token-revoke": (roles(R.FUNCTIONAL_ADMIN), {"token_id": NO_ID},
                               "POST"),
     "api-schema": (ANY_ROLE, {}, "GET"),
     "api-docs": (ANY_ROLE, {}, "GET"),
     "api-me": (ANY_ROLE, {}, "GET"),
+    # Persons: every role may ask; policy decides what the answer holds (tests/policy/test_matrix.py).
+    "api-subject-list": (ANY_ROLE, {}, "GET"),
+    "api-subject-identity": (ANY_ROLE, {"subject_id": NO_ID}, "GET"),
+    "identity:subject-list": (ANY_ROLE, {}, "GET"),
+    "identity:subject-create": (roles(R.CARE_COORDINATOR, R.POLICE_INVESTIGATOR, R.CARE_WORKER,
+                                      R.VEILIG_THUIS_WORKER, R.REGISTRATION_OFFICER), {}, "GET"),
+    "identity:subject-detail": (ANY_ROLE, {"subject_id": NO_ID}, "GET"),
+    "identity:consent-withdraw": (ANY_ROLE, {"subject_id": NO_ID, "consent_id": NO_ID}, "GET"),
+    "identity:share-end": (ANY_ROLE, {"subject_id": NO_ID, "share_id": NO_ID}, "POST"),
+    "identity:disclosure": (roles(R.PRIVACY_OFFICER), {"subject_id": NO_ID}, "GET"),
     "regions:layer-list": (roles(R.FUNCTIONAL_ADMIN, national=True), {}, "GET"),
     "regions:layer-detail": (roles(R.FUNCTIONAL_ADMIN, national=True), {"kind": "province"}, "GET"),
     "regions:region-create": (roles(R.FUNCTIONAL_ADMIN, national=True), {"kind": "care_coordination"}, "GET"),

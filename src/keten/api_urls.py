@@ -4,9 +4,12 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from keten.accounts.api import WhoAmIApi
+from keten.identity.api import SubjectIdentityApi, SubjectListApi
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("me/", WhoAmIApi.as_view(), name="api-me"),
+    path("subjects/", SubjectListApi.as_view(), name="api-subject-list"),
+    path("subjects/<uuid:subject_id>/", SubjectIdentityApi.as_view(), name="api-subject-identity"),
 ]

@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "keten.core",
     "keten.regions",
     "keten.accounts",
+    "keten.audit",
+    "keten.policy",
+    "keten.identity",
     "keten.web",
     "keten.demo",
 ]
@@ -82,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "keten.audit.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -295,3 +299,4 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("KETEN_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("KETEN_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("KETEN_FROM_EMAIL", "keten@localhost")
+KETEN_AUDIT_PARTITIONS = int(os.environ.get("KETEN_AUDIT_PARTITIONS", "16"))

@@ -47,3 +47,18 @@ def test_command_keeps_the_credentials_of_the_installation(regions_loaded, setti
     call_command("seed_demo", verbosity=0)
     assert settings.KETEN_DEMO_CREDENTIALS.read_text() == first
     assert settings.KETEN_DEMO_CREDENTIALS.stat().st_mode & 0o077 == 0
+
+
+def test_the_demo_audit_log_verifies_and_a_tampered_copy_does_not(demo):
+    from django.core.management.base import CommandError
+
+    from keten.audit.models import AuditEvent
+    from tests.audit.conftest import tampering
+
+    assert AuditEvent.objects.filter(object_type="identity.subject").exists()
+    call_command("audit_verify", verbosity=0)
+    victim = AuditEvent.objects.filter(object_type="identity.subject").order_by("partition", "seq").first()
+    with tampering() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET purpose = 'investigation' WHERE id = %s", [victim.pk.hex])
+    with pytest.raises((CommandError, SystemExit)):
+        call_command("audit_verify", verbosity=0)

@@ -45,7 +45,10 @@ class MfaSessionAuthentication(SessionAuthentication):
 
     def authenticate(self, request):
         result = super().authenticate(request)
-        if result is not None and not is_mfa_enabled(result[0]):
+        if result is None:
+            return None
+        enabled = getattr(request._request, "keten_mfa_enabled", None)
+        if not (enabled if enabled is not None else is_mfa_enabled(result[0])):
             raise exceptions.PermissionDenied(_("Stel eerst tweestapsverificatie in."))
         return result
 

@@ -48,11 +48,10 @@ class MfaRequiredMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(MFA_ENROLMENT_PREFIXES)
-            and not is_mfa_enabled(user)
-        ):
+        if user.is_authenticated and not request.path.startswith(MFA_ENROLMENT_PREFIXES):
+            # Kept on the request, so that the API's session authentication need not ask again.
+            request.keten_mfa_enabled = is_mfa_enabled(user)
+        if getattr(request, "keten_mfa_enabled", True) is False:
             if request.path.startswith("/api/"):
                 return JsonResponse(
                     {"detail": _("Stel eerst tweestapsverificatie in voordat u de API gebruikt.")}, status=403

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keten.accounts.roles import OrganisationType, Role
 from keten.core.models import BaseModel
+from keten.core.privacy import DataCategory as C
 from keten.regions.models import Region
 
 
@@ -18,6 +19,9 @@ class Organisation(BaseModel):
     regions = models.ManyToManyField(Region, blank=True, related_name="organisations",
                                      verbose_name=_("werkgebied"))
     is_demo = models.BooleanField(default=False, editable=False)
+
+    privacy_categories = dict.fromkeys(["id", "created_at", "updated_at", "version", "name", "type", "is_demo"],
+                                       C.OPERATIONAL)
 
     class Meta:
         ordering = ["name"]
@@ -62,6 +66,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 
+    # The professionals' own names and addresses are personal data too; their password hash is operational.
+    privacy_categories = {"email": C.IDENTITY, "full_name": C.IDENTITY} | dict.fromkeys(
+        ["id", "password", "last_login", "is_superuser", "is_active", "is_staff", "is_demo", "is_system",
+         "date_joined"], C.OPERATIONAL)
+
     class Meta:
         ordering = ["email"]
         verbose_name = _("gebruiker")
@@ -80,6 +89,10 @@ class Membership(BaseModel):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="memberships", verbose_name=_("regio"))
     is_active = models.BooleanField(default=True)
+
+    privacy_categories = dict.fromkeys(
+        ["id", "created_at", "updated_at", "version", "user", "organisation", "role", "region", "is_active"],
+        C.OPERATIONAL)
 
     class Meta:
         ordering = ["organisation__name", "role"]
@@ -115,6 +128,10 @@ class ApiToken(BaseModel):
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+    privacy_categories = dict.fromkeys(
+        ["id", "created_at", "updated_at", "version", "organisation", "membership", "name", "prefix", "key_hash",
+         "scopes", "created_by", "expires_at", "revoked_at", "last_used_at"], C.OPERATIONAL)
 
     class Meta:
         ordering = ["-created_at"]

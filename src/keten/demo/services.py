@@ -7,6 +7,7 @@ from django.db import transaction
 
 from keten.accounts.models import Membership, Organisation, User
 from keten.demo.credentials import DemoCredentials
+from keten.demo.people import seed_demo_people
 from keten.demo.world import DEMO_PROVINCES, DEMO_USERS, NATIONAL_TYPES, ORGANISATION_NAMES, organisation_name
 from keten.regions.models import LayerKind, Region
 
@@ -32,6 +33,7 @@ def seed_demo(*, credentials: DemoCredentials) -> list[Membership]:
             region=provinces[demo_user.region] if demo_user.region else None,
         )
         memberships.append(membership)
+    seed_demo_people({m.role: m for m in memberships})
     return memberships
 
 
@@ -50,9 +52,10 @@ def _user(email: str, full_name: str, credentials: DemoCredentials) -> User:
     if user is None:
         user = User.objects.create_user(email=email, password=credentials.password, full_name=full_name,
                                         is_demo=True)
-    elif not user.check_password(credentials.password):
+    elif not (user.is_demo and user.check_password(credentials.password)):
+        user.is_demo = True  # a demo account stays locked outside development, whatever happened to it
         user.set_password(credentials.password)
-        user.save(update_fields=["password"])
+        user.save(update_fields=["is_demo", "password"])
     totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
     if totp is not None and decrypt(totp.data["secret"]) != credentials.totp_secret:
         totp.delete()

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from keten.core.privacy import DataCategory as C
+
 
 class LayerKind(models.TextChoices):
     PROVINCE = "province", _("Provincie")
@@ -27,6 +29,9 @@ class Municipality(models.Model):
     valid_from = models.DateField(null=True, blank=True)
     valid_until = models.DateField(null=True, blank=True)
 
+    # Reference data about places, not people.
+    privacy_categories = dict.fromkeys(["code", "name", "valid_from", "valid_until"], C.OPERATIONAL)
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("gemeente")
@@ -42,6 +47,9 @@ class RegionLayer(models.Model):
 
     kind = models.CharField(max_length=32, choices=LayerKind.choices, unique=True)
     complete = models.BooleanField(default=True)
+
+    # Reference data about places, not people.
+    privacy_categories = dict.fromkeys(["id", "kind", "complete"], C.OPERATIONAL)
 
     class Meta:
         ordering = ["kind"]
@@ -66,6 +74,10 @@ class Region(models.Model):
     # Optimistic locking for the configurable layers: two administrators must not undo each other's edit.
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    # Reference data about places, not people.
+    privacy_categories = dict.fromkeys(["id", "layer", "code", "name", "valid_from", "valid_until", "version"],
+                                       C.OPERATIONAL)
+
     class Meta:
         ordering = ["layer__kind", "name"]
         constraints = [models.UniqueConstraint(fields=["layer", "code"], name="region_code_unique_in_layer")]
@@ -79,6 +91,9 @@ class Postcode4(models.Model):
 
     code = models.CharField(max_length=4, primary_key=True)
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="postcodes")
+
+    # Reference data about places, not people.
+    privacy_categories = dict.fromkeys(["code", "municipality"], C.OPERATIONAL)
 
     class Meta:
         ordering = ["code"]

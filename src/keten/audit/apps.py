@@ -1,0 +1,18 @@
+"""App configuration of the audit app: connects the login receivers."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    name = "keten.audit"
+    label = "audit"
+    verbose_name = _("Auditspoor")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+        from keten.audit import receivers
+
+        user_logged_in.connect(receivers.on_user_logged_in, dispatch_uid="keten.audit.login")
+        user_login_failed.connect(receivers.on_user_login_failed, dispatch_uid="keten.audit.login_failed")

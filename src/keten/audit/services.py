@@ -1,0 +1,126 @@
+"""Writing the audit log: one event per call, chained in its partition, inside the caller's transaction."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import router, transaction
+
+from keten.audit.chain import HASHED_FIELDS, event_hash
+from keten.audit.context import client_address_of, current_request, request_id_of
+from keten.audit.models import AuditAction, AuditChain, AuditDecision, AuditEvent
+from keten.core import clock
+
+#: Attribute on the database connection: the partition this transaction already holds (see _partition_for).
+_HELD = "_keten_audit_partition"
+_HASHED_ATTNAMES = {name: AuditEvent._meta.get_field(name).attname for name in HASHED_FIELDS}
+_CHAR_FIELDS = [f for f in AuditEvent._meta.concrete_fields if f.get_internal_type() == "CharField"]
+
+
+def partition_count() -> int:
+    return max(1, int(getattr(settings, "KETEN_AUDIT_PARTITIONS", 16)))
+
+
+def record(*, actor, action, target=None, object_type: str = "", object_id: str = "", purpose: str = "",
+           basis: str = "", decision: str = "", on_behalf_of: str = "", user=None) -> AuditEvent:
+    """Write one audit event for what `actor` does now, in the current transaction.
+
+    `actor` is a keten.accounts.actor.Actor, or None for anonymous and system actions. `user` names the
+    person when there is no Actor yet, as at login (no membership chosen); it is ignored when `actor` is
+    given. `target` is the model instance acted on; it fills object_type ("app_label.model_name") and
+    object_id (its primary key), so pass either `target` or those two. Purpose, basis and decision are codes
+    (str-based enums are fine). Never pass the data itself: no names, no values, no e-mail addresses.
+
+    Nothing is caught here: if the event cannot be written, the caller's transaction fails with it, so no
+    action goes unrecorded.
+    """
+    action = AuditAction(action)
+    decision = AuditDecision(_code(decision))
+    if target is not None:
+        if object_type or object_id:
+            raise ValueError("Pass either target or object_type/object_id, not both.")
+        if target.pk is None:
+            raise ValueError("The target has no primary key yet; record after saving it.")
+        object_type, object_id = target._meta.label_lower, str(target.pk)
+    request = current_request()
+    event = AuditEvent(
+        id=uuid.uuid4(),
+        actor_id=actor.user.pk if actor is not None else (user.pk if user is not None else None),
+        organisation_id=actor.membership.organisation_id if actor is not None else None,
+        role=str(actor.membership.role) if actor is not None else "",
+        on_behalf_of=_code(on_behalf_of),
+        action=action.value,
+        object_type=_code(object_type),
+        object_id=_code(object_id),
+        purpose=_code(purpose),
+        basis=_code(basis),
+        decision=decision.value,
+        request_id=request_id_of(request),
+        client_address=client_address_of(request),
+    )
+    _check_lengths(event)
+    using = router.db_for_write(AuditEvent)
+    # No savepoint: inside the caller's transaction a failure here must fail that transaction, and outside
+    # one this block is the transaction.
+    with transaction.atomic(using=using, savepoint=False):
+        partition = _partition_for(using)
+        head = _lock_head(partition, using)
+        event.partition = partition
+        event.seq = head.last_seq + 1
+        event.prev_hash = head.last_hash
+        # The time is taken under the lock, so within a partition it never runs backwards against seq.
+        event.occurred_at = clock.now()
+        event.hash = event_hash({name: getattr(event, attname) for name, attname in _HASHED_ATTNAMES.items()})
+        event._chained_by_service = True
+        event.save(using=using)
+        AuditChain.objects.using(using).filter(partition=partition).update(last_seq=event.seq, last_hash=event.hash)
+    return event
+
+
+def _code(value) -> str:
+    """A code as stored: str-based enums by their value, None as empty."""
+    return "" if value is None else str(value)
+
+
+def _check_lengths(event: AuditEvent) -> None:
+    """Too long a code fails on every database alike (SQLite would store it, PostgreSQL refuse it)."""
+    for field in _CHAR_FIELDS:
+        if len(getattr(event, field.attname)) > field.max_length:
+            raise ValueError(f"Audit field {field.name} is longer than {field.max_length} characters.")
+
+
+def _partition_for(using: str) -> int:
+    """The partition for an event: chosen at random, once per transaction.
+
+    Random spreads concurrent writers evenly over the chains (a hash of the request id would let a client
+    steer them, and background work has none). Keeping the partition for the rest of the transaction means a
+    transaction holds at most one chain head, so two transactions that each record several events can never
+    wait on each other's heads (no deadlock). The choice lives on the connection together with an on-commit
+    marker; when the transaction (or the savepoint the choice was made in) ends, Django drops the marker from
+    its pending callbacks, and the next event chooses anew.
+    """
+    connection = transaction.get_connection(using)
+    held = getattr(connection, _HELD, None)
+    if held is not None:
+        partition, marker = held
+        if any(callback is marker for _sids, callback, _robust in connection.run_on_commit):
+            return partition
+    partition = secrets.randbelow(partition_count())
+
+    def marker():
+        setattr(connection, _HELD, None)
+
+    setattr(connection, _HELD, (partition, marker))
+    transaction.on_commit(marker, using=using)
+    return partition
+
+
+def _lock_head(partition: int, using: str) -> AuditChain:
+    """Lock the head row of the partition until the transaction ends, creating it on first use."""
+    heads = AuditChain.objects.using(using).select_for_update()
+    head = heads.filter(partition=partition).first()
+    if head is None:
+        # Another writer may be creating the same head: ON CONFLICT DO NOTHING waits for it, then yields.
+        AuditChain.objects.using(using).bulk_create([AuditChain(partition=partition)], ignore_conflicts=True)
+        head = heads.get(partition=partition)
+    return head

@@ -1,0 +1,1 @@
+"""Tests of the audit app: recording, the hash chains, their verification and immutability."""
