@@ -145,3 +145,12 @@ def make_person(demo):
 def totp_code(secret: str) -> str:
     """The code an authenticator app shows now for `secret`."""
     return DemoCredentials(password="", totp_secret=secret).current_code()
+
+
+@pytest.fixture
+def admin(demo):
+    """The demo functional administrator (national scope), as an Actor."""
+    from keten.accounts.actor import Actor
+
+    membership = demo["functional_admin"]
+    return Actor(user=membership.user, membership=membership)

@@ -145,3 +145,20 @@ def test_switch_does_not_redirect_off_site(make_person, demo):
     response = client.post(reverse("accounts:membership-switch"), {
         "membership": user.memberships.get().pk, "next": "https://evil.example/"})
     assert response["Location"] == reverse("web:home")
+
+
+def test_every_administrative_write_leaves_one_audit_event_per_record(admin_client, regional_org, make_person):
+    from keten.audit.models import AuditEvent
+
+    client, admin = admin_client
+    organisation, limburg = regional_org
+    client.post(reverse("accounts:user-invite"), {
+        "email": "audited@example.invalid", "full_name": "A care worker", "role": Role.CARE_WORKER,
+        "region": limburg.pk})
+    user = User.objects.get(email="audited@example.invalid")
+    membership = user.memberships.get()
+    created = AuditEvent.objects.filter(actor=admin, action="create")
+    assert set(created.values_list("object_type", "object_id")) == {
+        ("accounts.user", str(user.pk)), ("accounts.membership", str(membership.pk))}
+    client.post(reverse("accounts:user-deactivate", args=[user.pk]))
+    assert AuditEvent.objects.filter(actor=admin, action="update", object_id=str(user.pk)).count() == 1

@@ -17,12 +17,6 @@ from keten.core.errors import PermissionDenied
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin(demo):
-    membership = demo[Role.FUNCTIONAL_ADMIN]
-    return Actor(user=membership.user, membership=membership)
-
-
 def _call(key, path=None):
     return Client().get(path or reverse("api-me"), HTTP_AUTHORIZATION=f"Token {key}")
 

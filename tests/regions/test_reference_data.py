@@ -82,12 +82,12 @@ def test_loading_twice_changes_nothing(regions_loaded):
     assert _counts() == before
 
 
-def test_loading_again_keeps_an_administrators_edit(regions_loaded):
+def test_loading_again_keeps_an_administrators_edit(regions_loaded, admin):
     layer = RegionLayer.objects.get(kind=LayerKind.CARE_COORDINATION)
     amsterdam = Region.objects.get(layer=layer, code="ZC05")
     noord_holland = Region.objects.get(layer=layer, code="ZC04")
     amstelveen = Municipality.objects.get(code="GM0362")
-    region_update(region=amsterdam, name="Zorgcoördinatie Groot-Amsterdam",
+    region_update(actor=admin, region=amsterdam, name="Zorgcoördinatie Groot-Amsterdam",
                   municipalities=[*amsterdam.municipalities.all(), Municipality.objects.get(code="GM0392")],
                   expected_version=amsterdam.version)
 

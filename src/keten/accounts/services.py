@@ -12,6 +12,7 @@ from keten.accounts.models import ApiToken, Membership, Organisation, TokenScope
 from keten.accounts.roles import Role
 from keten.core.clock import now
 from keten.core.errors import PermissionDenied, ValidationFailed
+from keten.core.events import record_write
 from keten.regions.models import Region
 
 #: Roles an API token may act in: a system never administers, nor supervises privacy.
@@ -39,6 +40,7 @@ def user_invite(*, actor: Actor, email: str, full_name: str, role: str, region: 
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email=email, password=None, full_name=full_name.strip())
+        record_write(actor=actor, action="create", target=user, purpose="administration")
     elif user.is_system:
         raise ValidationFailed(_("Dit e-mailadres hoort bij een systeemkoppeling."))
     membership_add(actor=actor, user=user, role=role, region=region)
@@ -60,6 +62,8 @@ def membership_add(*, actor: Actor, user: User, role: str, region: Region | None
     if not created:
         membership.is_active = True
         membership.save(update_fields=["is_active", "updated_at"])
+    record_write(actor=actor, action="create" if created else "update", target=membership,
+                 purpose="administration")
     return membership
 
 
@@ -71,6 +75,7 @@ def membership_end(*, actor: Actor, membership: Membership) -> None:
         raise ValidationFailed(_("U kunt uw eigen beheerdersrol niet beëindigen."))
     membership.is_active = False
     membership.save(update_fields=["is_active", "updated_at"])
+    record_write(actor=actor, action="update", target=membership, purpose="administration")
 
 
 @transaction.atomic
@@ -89,6 +94,7 @@ def user_deactivate(*, actor: Actor, user: User) -> None:
     if not Membership.objects.filter(user=user, is_active=True).exists():
         user.is_active = False
         user.save(update_fields=["is_active"])
+    record_write(actor=actor, action="update", target=user, purpose="administration")
 
 
 @transaction.atomic
@@ -112,6 +118,7 @@ def token_issue(*, actor: Actor, name: str, role: str, region: Region | None,
         organisation=organisation, membership=membership, name=name.strip(), prefix=key[:8],
         key_hash=ApiToken.hash_key(key), scopes=sorted(set(scopes)), created_by=actor.user,
     )
+    record_write(actor=actor, action="create", target=token, purpose="administration")
     return token, key
 
 
@@ -122,6 +129,7 @@ def token_revoke(*, actor: Actor, token: ApiToken) -> None:
     token.revoked_at = now()
     token.save(update_fields=["revoked_at", "updated_at"])
     Membership.objects.filter(pk=token.membership_id).update(is_active=False, updated_at=now())
+    record_write(actor=actor, action="update", target=token, purpose="administration")
 
 
 def token_mark_used(*, token: ApiToken) -> None:

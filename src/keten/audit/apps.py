@@ -1,4 +1,4 @@
-"""App configuration of the audit app: connects the login receivers."""
+"""App configuration of the audit app: connects the login receivers and the write seam of core.events."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +13,9 @@ class AuditConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
         from keten.audit import receivers
+        from keten.audit.services import record
+        from keten.core.events import register_write_recorder
 
         user_logged_in.connect(receivers.on_user_logged_in, dispatch_uid="keten.audit.login")
         user_login_failed.connect(receivers.on_user_login_failed, dispatch_uid="keten.audit.login_failed")
+        register_write_recorder(record)

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from keten.core.errors import ConcurrentUpdate, PermissionDenied, ValidationFailed
+from keten.core.events import record_write
 from keten.regions.models import CONFIGURABLE_LAYERS, LayerKind, Municipality, Postcode4, Region, RegionLayer
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -201,17 +202,18 @@ class RegionChange:
 
 
 @transaction.atomic
-def region_create(*, layer: RegionLayer, name: str, municipalities: Collection[Municipality]) -> RegionChange:
+def region_create(*, actor, layer: RegionLayer, name: str, municipalities: Collection[Municipality]) -> RegionChange:
     """A new region in a configurable layer; chosen municipalities move here from their old region."""
     _require_configurable(layer)
     name = _checked_name(layer, name)
     region = Region.objects.create(layer=layer, code=_next_code(layer), name=name)
     moved = _take_municipalities(region, municipalities)
+    record_write(actor=actor, action="create", target=region, purpose="administration")
     return RegionChange(region=region, moved=moved)
 
 
 @transaction.atomic
-def region_update(*, region: Region, name: str, municipalities: Collection[Municipality],
+def region_update(*, actor, region: Region, name: str, municipalities: Collection[Municipality],
                   expected_version: int) -> RegionChange:
     """Rename a region and set its municipalities.
 
@@ -241,6 +243,7 @@ def region_update(*, region: Region, name: str, municipalities: Collection[Munic
         Membership.objects.filter(region=region, municipality_id__in=dropped).delete()
     moved = _take_municipalities(region, municipalities)
     region.refresh_from_db()
+    record_write(actor=actor, action="update", target=region, purpose="administration")
     return RegionChange(region=region, moved=moved)
 
 

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from keten.accounts.actor import Actor
 from keten.accounts.permissions import role_required
 from keten.accounts.roles import Role
 from keten.core.errors import DomainError
@@ -46,7 +47,7 @@ def region_create(request, kind):
     members_form = RegionMembersForm(request.POST or None, layer=layer)
     if request.method == "POST" and form.is_valid() and members_form.is_valid():
         try:
-            change = services.region_create(layer=layer, name=form.cleaned_data["name"],
+            change = services.region_create(actor=_actor(request), layer=layer, name=form.cleaned_data["name"],
                                             municipalities=members_form.cleaned_data["municipalities"])
         except DomainError as error:
             form.add_error(None, error.message)
@@ -69,7 +70,7 @@ def region_edit(request, kind, code):
     if request.method == "POST" and form.is_valid() and members_form.is_valid():
         try:
             change = services.region_update(
-                region=region, name=form.cleaned_data["name"],
+                actor=_actor(request), region=region, name=form.cleaned_data["name"],
                 municipalities=members_form.cleaned_data["municipalities"],
                 expected_version=form.cleaned_data["version"],
             )
@@ -81,6 +82,10 @@ def region_edit(request, kind, code):
     return render(request, "regions/region_form.html", {
         "layer": layer, "region": region, "form": form, "members_form": members_form,
     })
+
+
+def _actor(request) -> Actor:
+    return Actor(user=request.user, membership=request.membership)
 
 
 def _report_change(request, change: services.RegionChange, done: str) -> None:
