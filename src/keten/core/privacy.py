@@ -17,6 +17,10 @@ class DataCategory(models.TextChoices):
     AGGREGATE = "aggregate", _("Geaggregeerde gegevens")
 
 
+#: The fields every keten.core.models.BaseModel has: ids and timestamps say nothing about a person.
+BASE_MODEL_CATEGORIES = dict.fromkeys(["id", "created_at", "updated_at", "version"], DataCategory.OPERATIONAL)
+
+
 def categories_of(model) -> dict[str, DataCategory]:
     """The category of each concrete field of a Keten model, as the model declares in `privacy_categories`."""
     return dict(getattr(model, "privacy_categories", {}))

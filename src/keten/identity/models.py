@@ -8,11 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from keten.accounts.models import Organisation, User
 from keten.core.models import BaseModel
+from keten.core.privacy import BASE_MODEL_CATEGORIES
 from keten.core.privacy import DataCategory as C
 from keten.regions.models import Municipality
 
-BASE_CATEGORIES = {"id": C.OPERATIONAL, "created_at": C.OPERATIONAL, "updated_at": C.OPERATIONAL,
-                   "version": C.OPERATIONAL}
 # Letters and digits that cannot be misread for one another when read aloud at a table (no 0/O, 1/I/L).
 _PUBLIC_ID_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -37,7 +36,7 @@ class Subject(BaseModel):
     policy_municipality_field = "municipality"
     policy_subject_field = "pk"
     policy_category = C.OPERATIONAL
-    privacy_categories = {**BASE_CATEGORIES, "public_id": C.OPERATIONAL, "owner": C.OPERATIONAL,
+    privacy_categories = {**BASE_MODEL_CATEGORIES, "public_id": C.OPERATIONAL, "owner": C.OPERATIONAL,
                           "municipality": C.OPERATIONAL, "created_by": C.OPERATIONAL}
 
     class Meta:
@@ -80,7 +79,7 @@ class IdentityAttribute(BaseModel):
     display = models.CharField(max_length=300)
     added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
-    privacy_categories = {**BASE_CATEGORIES, "subject": C.OPERATIONAL, "kind": C.OPERATIONAL,
+    privacy_categories = {**BASE_MODEL_CATEGORIES, "subject": C.OPERATIONAL, "kind": C.OPERATIONAL,
                           "value": C.IDENTITY, "display": C.IDENTITY, "added_by": C.OPERATIONAL}
 
     class Meta:
@@ -118,7 +117,7 @@ class Entity(BaseModel):
     policy_municipality_field = "municipality"
     policy_subject_field = None
     policy_category = C.IDENTITY
-    privacy_categories = {**BASE_CATEGORIES, "kind": C.OPERATIONAL, "value": C.IDENTITY, "display": C.IDENTITY,
+    privacy_categories = {**BASE_MODEL_CATEGORIES, "kind": C.OPERATIONAL, "value": C.IDENTITY, "display": C.IDENTITY,
                           "owner": C.OPERATIONAL, "municipality": C.OPERATIONAL, "created_by": C.OPERATIONAL}
 
     class Meta:

@@ -11,11 +11,10 @@ from keten.accounts.models import Organisation, User
 from keten.accounts.roles import OrganisationType, Role
 from keten.core.clock import now, today
 from keten.core.models import BaseModel
+from keten.core.privacy import BASE_MODEL_CATEGORIES
 from keten.core.privacy import DataCategory as C
 from keten.policy.purposes import Purpose
 
-BASE_CATEGORIES = {"id": C.OPERATIONAL, "created_at": C.OPERATIONAL, "updated_at": C.OPERATIONAL,
-                   "version": C.OPERATIONAL}
 
 #: From this age a person gives consent themselves; below it a parent or guardian does (Jeugdwet, AVG-UAVG).
 CONSENT_AGE = 16
@@ -77,7 +76,7 @@ class Consent(BaseModel):
 
     objects = ConsentQuerySet.as_manager()
 
-    privacy_categories = {**BASE_CATEGORIES, **dict.fromkeys(
+    privacy_categories = {**BASE_MODEL_CATEGORIES, **dict.fromkeys(
         ["subject", "scope", "organisation", "organisation_type", "giver", "given_on", "ends_on", "recorded_by",
          "recorded_by_organisation", "withdrawn_at", "withdrawn_by"], C.OPERATIONAL)}
 
@@ -134,7 +133,7 @@ class Share(BaseModel):
 
     objects = ShareQuerySet.as_manager()
 
-    privacy_categories = {**BASE_CATEGORIES, **dict.fromkeys(
+    privacy_categories = {**BASE_MODEL_CATEGORIES, **dict.fromkeys(
         ["content_type", "object_id", "organisation", "purpose", "basis", "expires_at", "consent", "shared_by",
          "shared_by_organisation", "revoked_at", "revoked_by"], C.OPERATIONAL)}
 
