@@ -15,7 +15,6 @@ from keten.core.privacy import BASE_MODEL_CATEGORIES
 from keten.core.privacy import DataCategory as C
 from keten.policy.purposes import Purpose
 
-
 #: From this age a person gives consent themselves; below it a parent or guardian does (Jeugdwet, AVG-UAVG).
 CONSENT_AGE = 16
 
