@@ -67,3 +67,4 @@ clean:
 bench: install
 	$(BIN)/python bench/bench_requests.py
 	$(BIN)/python bench/bench_identity.py
+	$(BIN)/python bench/bench_audit.py
