@@ -24,7 +24,8 @@ READ_ACTIONS = frozenset({"read", "search", "export"})
 @dataclass(frozen=True)
 class Decision:
     """The answer to "may this actor do this with this record, for this purpose?", with the reason in Dutch
-    and what the user can do about it. The reason never reveals what is hidden."""
+    and what the user can do about it. The reason never reveals what is hidden. `relations` are those that
+    were looked up: own organisation and region always; shares and consent only when they could matter."""
 
     mode: Effect
     basis: LegalBasis | None
@@ -51,30 +52,43 @@ def evaluate(*, role: str, org_type: str, category: str, purpose: str, relations
     return (best.effect, best) if best else (Effect.DENY, None)
 
 
-def relations_between(actor: Actor, record, purpose: str) -> frozenset[Relation]:
+@dataclass(frozen=True)
+class _KnownRelations:
+    """The relations found for one actor and purpose; `complete` once shares and consent were looked up."""
+
+    key: tuple
+    found: frozenset[Relation]
+    complete: bool
+
+
+def relations_between(actor: Actor, record, purpose: str, *, complete: bool = True) -> frozenset[Relation]:
     """How the actor stands to the record: own organisation, own region, shared for this purpose, consent.
-    A record fetched through `fetch_with_relations` for the same actor and purpose answers without a query."""
-    cached = getattr(record, "policy_relations", None)
-    if cached is not None and cached[0] == (actor.membership.pk, purpose):
-        return cached[1]
-    return fetch_with_relations(actor, purpose, type(record).objects.filter(pk=record.pk))[0].policy_relations[1]
+    With complete=False shares and consent may be left out. A record fetched through fetch_with_relations for
+    the same actor and purpose answers from what was fetched with it."""
+    key = (actor.membership.pk, purpose)
+    known = getattr(record, "policy_relations", None)
+    if known is None or known.key != key or (complete and not known.complete):
+        fresh = fetch_with_relations(actor, purpose, type(record).objects.filter(pk=record.pk), complete=complete)
+        known = record.policy_relations = fresh[0].policy_relations
+    return known.found
 
 
-def fetch_with_relations(actor: Actor, purpose: str, queryset: QuerySet) -> list:
-    """The records of `queryset`, each fetched in one query together with how the actor stands to it, kept
-    on the record for decide()."""
+def fetch_with_relations(actor: Actor, purpose: str, queryset: QuerySet, *, complete: bool = False) -> list:
+    """The records of `queryset`, each fetched in one query together with how the actor stands to it, kept on
+    the record for decide(). Shares and consent are looked up only with `complete`, or later by decide() when
+    they could still matter: most reads are of one's own or one's region's records, which settle it."""
     model = queryset.model
-    annotations = {
-        "policy_shared": Exists(Share.objects.active().filter(
-            content_type=ContentType.objects.get_for_model(model), object_id=OuterRef("pk"),
-            organisation=actor.organisation, purpose=purpose)),
-    }
+    annotations = {}
     if not actor.is_national:
         annotations["policy_in_region"] = Exists(Region.municipalities.through.objects.filter(
             region_id=actor.membership.region_id, municipality_id=OuterRef(model.policy_municipality_field)))
-    if model.policy_subject_field:
-        annotations["policy_consented"] = Exists(Consent.objects.active().covering(actor.membership).filter(
-            subject_id=OuterRef(model.policy_subject_field)))
+    if complete:
+        annotations["policy_shared"] = Exists(Share.objects.active().filter(
+            content_type=ContentType.objects.get_for_model(model), object_id=OuterRef("pk"),
+            organisation=actor.organisation, purpose=purpose))
+        if model.policy_subject_field:
+            annotations["policy_consented"] = Exists(Consent.objects.active().covering(actor.membership).filter(
+                subject_id=OuterRef(model.policy_subject_field)))
     records = list(queryset.annotate(**annotations))
     for record in records:
         found = set()
@@ -83,11 +97,11 @@ def fetch_with_relations(actor: Actor, purpose: str, queryset: QuerySet) -> list
         if getattr(record, f"{model.policy_municipality_field}_id", None) and (
                 actor.is_national or record.policy_in_region):
             found.add(Relation.REGION)
-        if record.policy_shared:
+        if getattr(record, "policy_shared", False):
             found.add(Relation.SHARED)
         if getattr(record, "policy_consented", False):
             found.add(Relation.CONSENT)
-        record.policy_relations = ((actor.membership.pk, purpose), frozenset(found))
+        record.policy_relations = _KnownRelations((actor.membership.pk, purpose), frozenset(found), complete)
     return records
 
 
@@ -96,9 +110,17 @@ def decide(actor: Actor, action: str, record, purpose: str, *, category: str | N
     """May `actor` do `action` ("read", "update", ...) on `record` for `purpose`? For a read the answer may be
     "pseudonymised"; any other action needs a full allow."""
     category = category or type(record).policy_category
-    relations = relations_between(actor, record, purpose)
-    effect, rule = evaluate(role=actor.role, org_type=actor.organisation.type, category=category,
-                            purpose=purpose, relations=relations, rules=rules)
+
+    def judge(relations):
+        return evaluate(role=actor.role, org_type=actor.organisation.type, category=category, purpose=purpose,
+                        relations=relations, rules=rules)
+
+    relations = relations_between(actor, record, purpose, complete=False)
+    effect, rule = judge(relations)
+    if effect != Effect.ALLOW:
+        # Rules only grant, so shares and consent can only add: they are looked up only when they could matter.
+        relations = relations_between(actor, record, purpose, complete=True)
+        effect, rule = judge(relations)
     if action not in READ_ACTIONS and effect == Effect.PSEUDONYMISE:
         effect = Effect.DENY
     return _explain(actor, effect, rule, record, purpose, category, relations)
