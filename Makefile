@@ -15,6 +15,7 @@ run: install
 	$(DEV) $(MANAGE) migrate --noinput
 	$(DEV) $(MANAGE) createcachetable
 	$(DEV) $(MANAGE) load_regions
+	$(DEV) $(MANAGE) load_taxonomies
 	$(DEV) $(MANAGE) seed_demo
 	@echo
 	@echo "Keten runs at http://127.0.0.1:$(PORT)/  (stop with Ctrl-C)"

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "keten.audit",
     "keten.policy",
     "keten.identity",
+    "keten.socialmap",
     "keten.web",
     "keten.demo",
 ]
