@@ -73,6 +73,16 @@ def relations_between(actor: Actor, record, purpose: str, *, complete: bool = Tr
     return known.found
 
 
+def _owner(record, *, id_only: bool = False):
+    """The organisation that keeps `record` (or its id); `policy_owner_field` may follow relations ("a__b")."""
+    *path, last = type(record).policy_owner_field.split("__")
+    for step in path:
+        record = getattr(record, step)
+        if record is None:
+            return None
+    return getattr(record, f"{last}_id" if id_only else last)
+
+
 def fetch_with_relations(actor: Actor, purpose: str, queryset: QuerySet, *, complete: bool = False) -> list:
     """The records of `queryset`, each fetched in one query together with how the actor stands to it, kept on
     the record for decide(). Shares and consent are looked up only with `complete`, or later by decide() when
@@ -92,7 +102,7 @@ def fetch_with_relations(actor: Actor, purpose: str, queryset: QuerySet, *, comp
     records = list(queryset.annotate(**annotations))
     for record in records:
         found = set()
-        if getattr(record, f"{model.policy_owner_field}_id") == actor.organisation.pk:
+        if _owner(record, id_only=True) == actor.organisation.pk:
             found.add(Relation.OWN)
         if getattr(record, f"{model.policy_municipality_field}_id", None) and (
                 actor.is_national or record.policy_in_region):
@@ -184,7 +194,7 @@ def _explain(actor, effect, rule, record, purpose, category, relations) -> Decis
     purpose_label = Purpose(purpose).label
     category_label = DataCategory(category).label
     role_label = actor.membership.get_role_display()
-    owner = getattr(record, type(record).policy_owner_field)
+    owner = _owner(record) or _("de organisatie die het gegeven beheert")
     ask_owner = _("Vraag inzage aan bij {owner}: zij kunnen de gegevens met uw organisatie delen, met een doel "
                   "en een grondslag, of toestemming van de persoon vastleggen.").format(owner=owner)
     if effect == Effect.ALLOW:

@@ -71,7 +71,8 @@ RULES: tuple[Rule, ...] = (
     grant(R.CARE_COORDINATOR, C.IDENTITY, P.CARE_COORDINATION, PSEUDO, "wmo", REGION),
     grant(R.CARE_COORDINATOR, C.OPERATIONAL, P.CARE_COORDINATION, ALLOW, "wmo", OWN, REGION, SHARED, CONSENT),
     grant(R.CARE_COORDINATOR, C.SPECIAL, P.CARE_COORDINATION, ALLOW, "avg_9_2_h", OWN, CONSENT),
-    grant(R.CARE_COORDINATOR, C.SECRET_LOCATION, P.CARE_COORDINATION, ALLOW, "wmo", OWN),
+    # Shelter addresses: the region's care coordinator places victims there (DESIGN.md, privacy rule 6).
+    grant(R.CARE_COORDINATOR, C.SECRET_LOCATION, P.CARE_COORDINATION, ALLOW, "wmo", OWN, REGION),
     grant(R.CARE_COORDINATOR, C.IDENTITY, P.TABLE_MEETING, PSEUDO, "wgs", OWN, REGION, SHARED),
     grant(R.CARE_COORDINATOR, C.OPERATIONAL, P.TABLE_MEETING, ALLOW, "wgs", OWN, REGION, SHARED),
     # Signaaltafel: pseudonymised by default; revealing an identity is a separate, audited step.
@@ -118,6 +119,8 @@ RULES: tuple[Rule, ...] = (
           org_types={T.COMENSHA}),
     grant(R.REGISTRATION_OFFICER, C.OPERATIONAL, P.REGISTRATION, ALLOW, "besluit_politiegegevens_comensha",
           OWN, SHARED, CONSENT, org_types={T.COMENSHA}),
+    grant(R.REGISTRATION_OFFICER, C.SECRET_LOCATION, P.REGISTRATION, ALLOW, "avg_6_1_e", OWN, REGION,
+          org_types={T.COMENSHA}),  # CoMensha places victims in COSM shelters across the country
     # National analyst: figures only.
     grant(R.NATIONAL_ANALYST, C.AGGREGATE, P.MONITORING, ALLOW, "avg_6_1_e", OWN, REGION),
     # Privacy officer: who saw what of their organisation's records, never the identity itself.

@@ -131,6 +131,9 @@ class Location(BaseModel):
 
     # policy: a confidential location is kept by the organisation that maintains its social-map entry.
     policy_owner_field = "organization__maintainer"
+    policy_municipality_field = "municipality"
+    policy_subject_field = None
+    policy_category = C.SECRET_LOCATION
     privacy_categories = {**_operational("organization", "location_type", "name", "description", "municipality",
                                          "is_confidential", "is_intake_point"),
                           "latitude": C.SECRET_LOCATION, "longitude": C.SECRET_LOCATION}
