@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", include("keten.api_urls")),
     path("beheer/", include("keten.accounts.urls")),
     path("regio/", include("keten.regions.urls")),
+    path("sociale-kaart/beheer/", include("keten.socialmap.edit_urls")),
     path("", include("keten.policy.urls")),
     path("personen/", include("keten.identity.urls")),
     path("", include("keten.web.urls")),

@@ -26,6 +26,7 @@ NAV_ITEMS = [
     NavItem(_("Start"), "web:home", ALL_ROLES),
     NavItem(_("Personen"), "identity:subject-list", ALL_ROLES),
     NavItem(_("Gebruikers"), "accounts:user-list", frozenset({Role.FUNCTIONAL_ADMIN})),
+    NavItem(_("Sociale kaart bijhouden"), "socialmap_admin:service-list", frozenset({Role.FUNCTIONAL_ADMIN})),
     NavItem(_("API-sleutels"), "accounts:token-list", frozenset({Role.FUNCTIONAL_ADMIN})),
     NavItem(_("Regio-indelingen"), "regions:layer-list", frozenset({Role.FUNCTIONAL_ADMIN}), national_only=True),
 ]
