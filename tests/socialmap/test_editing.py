@@ -94,3 +94,15 @@ def test_the_edit_page_explains_a_concurrent_change(service, own_admin):
     assert "Iemand anders heeft dit gegeven intussen gewijzigd" in response.content.decode()
     service.refresh_from_db()
     assert service.name == "Testbedden (fictief)"
+
+
+def test_an_organisation_with_stale_entries_is_asked_to_check_them(service, own_admin, mailoutbox):
+    from keten.socialmap.notifications import notify_stale_services
+
+    notify_stale_services(base_url="https://keten.example")
+    to_us = [m for m in mailoutbox if own_admin.user.email in m.to]
+    assert len(to_us) == 1 and "Testbedden (fictief)" in to_us[0].body
+    service_verify(actor=own_admin, service=service, expected_version=service.version)
+    mailoutbox.clear()
+    notify_stale_services(base_url="https://keten.example")
+    assert not [m for m in mailoutbox if own_admin.user.email in m.to]
