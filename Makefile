@@ -69,3 +69,4 @@ bench: install
 	$(BIN)/python bench/bench_requests.py
 	$(BIN)/python bench/bench_identity.py
 	$(BIN)/python bench/bench_audit.py
+	$(BIN)/python bench/bench_socialmap.py

@@ -36,8 +36,9 @@ class SessionLifetimeMiddleware:
         return self.get_response(request)
 
 
-# Pages a logged-in user without MFA may still reach: enrolment itself, logging out, language, health.
-MFA_ENROLMENT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/health")
+# Pages a logged-in user without MFA may still reach: enrolment itself, logging out, language, health, and
+# the public HSDS API (open to everyone anyway).
+MFA_ENROLMENT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/health", "/api/hsds/")
 
 
 class MfaRequiredMiddleware:

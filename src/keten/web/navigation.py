@@ -25,6 +25,7 @@ ALL_ROLES = frozenset(Role.values)
 NAV_ITEMS = [
     NavItem(_("Start"), "web:home", ALL_ROLES),
     NavItem(_("Personen"), "identity:subject-list", ALL_ROLES),
+    NavItem(_("Sociale kaart"), "socialmap:search", ALL_ROLES),
     NavItem(_("Gebruikers"), "accounts:user-list", frozenset({Role.FUNCTIONAL_ADMIN})),
     NavItem(_("Sociale kaart bijhouden"), "socialmap_admin:service-list", frozenset({Role.FUNCTIONAL_ADMIN})),
     NavItem(_("API-sleutels"), "accounts:token-list", frozenset({Role.FUNCTIONAL_ADMIN})),
