@@ -141,6 +141,8 @@ def fixture_map(towns):
     _service(south_org, "TK Maastricht Hulp", areas=[maastricht], locations=[office],
              terms=[(SERVICE_TYPE, "legal_aid"), (AUDIENCE, "perpetrator"), (GENDER, "male")])
     _service(south_org, "TK Landelijke Lijn", terms=[])  # no service area and no location: national
+    _service(north, "TK Ambulant Noord", areas=[haarlem], locations=[clinic])  # public location only: no intake
+    _service(south_org, "TK Landelijk Centrum", locations=[south])  # national, with an office in Amsterdam
     return {"intake": intake, "secret": secret}
 
 
@@ -217,11 +219,11 @@ def test_haversine_knows_the_distance_from_amsterdam_to_rotterdam():
 
 
 def test_nearby_services_come_first_nearest_first_then_the_area_then_national(fixture_map):
-    hits = own(search("Amsterdam", 25))
-    assert [h.service.name for h in hits] == ["TK Vrouwenopvang", "TK Jeugdopvang", "TK Volwassenen 23+",
-                                              "TK Trauma Haarlem", "TK Regio Zorg", "TK Landelijke Lijn"] or \
-        [h.service.name for h in hits] == ["TK Vrouwenopvang", "TK Volwassenen 23+", "TK Jeugdopvang",
-                                           "TK Trauma Haarlem", "TK Regio Zorg", "TK Landelijke Lijn"]
+    others = {"TK Landelijk Centrum", "TK Ambulant Noord"}  # see the tests below
+    hits = [h for h in own(search("Amsterdam", 25)) if h.service.name not in others]
+    assert [h.service.name for h in hits][:1] == ["TK Vrouwenopvang"]
+    assert {h.service.name for h in hits[1:3]} == {"TK Jeugdopvang", "TK Volwassenen 23+"}  # same location
+    assert [h.service.name for h in hits][3:] == ["TK Trauma Haarlem", "TK Regio Zorg", "TK Landelijke Lijn"]
     assert [h.reach for h in hits] == [Reach.NEARBY] * 4 + [Reach.AREA, Reach.NATIONAL]
     distances = [h.distance_km for h in hits[:4]]
     assert distances == sorted(distances)
@@ -229,6 +231,23 @@ def test_nearby_services_come_first_nearest_first_then_the_area_then_national(fi
     place = resolve_place("Amsterdam")
     assert hits[3].distance_km == round(geo.haversine_km(place.latitude, place.longitude, 52.3874, 4.6462), 1)
     assert hits[4].distance_km is None and hits[5].distance_km is None
+
+
+def test_every_hit_appears_once_and_the_total_counts_them(fixture_map):
+    for radius in (1, 5, 25, 100):
+        hits = search("Amsterdam", radius)
+        ids = [hit.service.pk for hit in hits]
+        assert len(ids) == len(set(ids)) == hits.total
+    hits = {hit.service.name: hit for hit in own(search("Amsterdam", 25))}
+    assert hits["TK Landelijk Centrum"].reach == Reach.NEARBY  # national, but its office is near
+    assert hits["TK Landelijke Lijn"].reach == Reach.NATIONAL
+
+
+def test_an_organisations_intake_point_stands_in_only_for_its_confidential_locations(fixture_map):
+    # TK Opvang Noord has an intake point in Amsterdam, but its ambulant service works from Haarlem.
+    assert "TK Ambulant Noord" not in names(search("Amsterdam", 5))
+    hit = next(hit for hit in own(search("Haarlem", 5)) if hit.service.name == "TK Ambulant Noord")
+    assert hit.location.name == "TK Kliniek"
 
 
 def test_the_radius_limits_what_is_nearby(fixture_map):
@@ -538,7 +557,10 @@ def test_the_search_page_filters_and_pages(fixture_map):
     assert "TK Vrouwenopvang" in response.text
     assert "TK Jeugdopvang" not in response.text
     assert "TK Trauma Haarlem" not in response.text
-    assert Client().get("/sociale-kaart/", {"place": "Amsterdam", "page": "2"}).status_code == 200
+    for page in ("2", "999", "abc", "-1"):
+        response = Client().get("/sociale-kaart/", {"place": "Amsterdam", "page": page})
+        assert response.status_code == 200
+        assert "Wie bel ik?" in response.text
 
 
 def test_an_unknown_place_gets_a_clear_dutch_message(towns):
@@ -550,7 +572,7 @@ def test_an_unknown_place_gets_a_clear_dutch_message(towns):
     assert "Vul een plaats, postcode of gemeente in." in empty.text
 
 
-@pytest.mark.parametrize("query", [{"radius": "7"}, {"age": "-3"}, {"type": "nonsense"}, {"page": "0"}])
+@pytest.mark.parametrize("query", [{"radius": "7"}, {"age": "-3"}, {"type": "nonsense"}, {"language": "xx"}])
 def test_a_tampered_query_is_refused_politely(query, towns):
     response = Client().get("/sociale-kaart/", {"place": "Amsterdam", **query})
     assert response.status_code == 200

@@ -49,7 +49,6 @@ class SearchForm(forms.Form):
     language = forms.ChoiceField(label=_("Taal"), choices=LANGUAGE_CHOICES, required=False)
     age = forms.IntegerField(label=_("Leeftijd van de persoon"), required=False, min_value=0, max_value=120,
                              help_text=_("Laat leeg als u de leeftijd niet weet."))
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     #: The facets that live in the "more filters" group of the page.
     FILTER_FIELDS = ("type", "audience", "gender", "form", "status", "language", "age")

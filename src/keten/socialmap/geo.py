@@ -3,6 +3,7 @@ great-circle distance between two points. Pure Python, so the web process needs 
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,11 +23,22 @@ class Point:
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """The great-circle distance in km between two points given in degrees."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    d_phi = phi2 - phi1
-    d_lambda = math.radians(lon2 - lon1)
-    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+    return haversine_km_from(lat1, lon1)(lat2, lon2)
+
+
+def haversine_km_from(latitude: float, longitude: float) -> Callable[[float, float], float]:
+    """`haversine_km` with the first point fixed, its trigonometry done once: for measuring thousands of
+    candidate points from one place."""
+    phi1, lambda1 = math.radians(latitude), math.radians(longitude)
+    cos_phi1 = math.cos(phi1)
+
+    def km_to(lat2: float, lon2: float) -> float:
+        phi2 = math.radians(lat2)
+        d_lambda = math.radians(lon2) - lambda1
+        a = math.sin((phi2 - phi1) / 2) ** 2 + cos_phi1 * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+        return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+    return km_to
 
 
 def ring_area_and_centroid(ring: list[list[float]]) -> tuple[float, Point]:

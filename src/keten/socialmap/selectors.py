@@ -9,6 +9,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from uuid import UUID
@@ -316,16 +317,9 @@ class ResultPage(list):
         return self.number < self.num_pages
 
 
-@dataclass(frozen=True)
-class _Point:
-    """A public point a service is reached at; `has_area` says whether the service has service-area rows. The
-    ids stay in the database's text form: only the few that make it onto the page become UUIDs."""
-
-    service_id: str
-    location_id: str
-    latitude: float
-    longitude: float
-    has_area: bool
+#: A public point a service is reached at, as the points query returns it: (service id, location id, latitude,
+#: longitude, has_area), the ids in the database's text form; `has_area`: the service has service-area rows.
+_PointRow = tuple[str, str, float, float, bool]
 
 
 def _with_term(taxonomy: str, codes=None) -> QuerySet[ServiceAttribute]:
@@ -337,9 +331,11 @@ def _with_term(taxonomy: str, codes=None) -> QuerySet[ServiceAttribute]:
     return ServiceAttribute.objects.filter(service=OuterRef("pk"), taxonomy_term_id__in=terms.values("id"))
 
 
-def eligible_services(filters: SearchFilters) -> QuerySet[Service]:
-    """Active services that pass every chosen facet (a queryset, used as a subquery by the search)."""
-    services = Service.objects.filter(status=ServiceStatus.ACTIVE)
+def eligible_services(filters: SearchFilters, services: QuerySet[Service] | None = None) -> QuerySet[Service]:
+    """Active services (of `services`, by default all) that pass every chosen facet: a queryset, used as a
+    subquery by the search. The facets come last in the SQL, so the database tests them only on rows that
+    passed the cheaper conditions before them."""
+    services = (Service.objects.all() if services is None else services).filter(status=ServiceStatus.ACTIVE)
     for taxonomy, codes in ((SERVICE_TYPE, filters.service_types), (AUDIENCE, filters.audiences),
                             (EXPLOITATION_FORM, filters.exploitation_forms),
                             (RESIDENCE_STATUS, filters.residence_statuses)):
@@ -368,7 +364,7 @@ def _bounding_box(latitude: float, longitude: float, radius_km: float) -> dict:
 
 
 def _public_points(*, services: QuerySet[Service] | None = None, service_ids=None, box: dict | None = None
-                   ) -> list[_Point]:
+                   ) -> QuerySet:
     """Every public point of the services (a queryset, or a few ids), in one query: their own non-confidential
     locations, and for each confidential location the public intake point(s) of that location's organisation.
     Only columns of public locations are selected: a shelter's coordinates never reach Python."""
@@ -403,17 +399,21 @@ def _public_points(*, services: QuerySet[Service] | None = None, service_ids=Non
         lat=Cast(f"{via_intake}latitude", FloatField()), lon=Cast(f"{via_intake}longitude", FloatField()),
         has_area=Exists(ServiceArea.objects.filter(service=OuterRef("service_id"))),
     ).order_by().values_list("sid", "lid", "lat", "lon", "has_area")
-    return [_Point(*row) for row in own.union(intake, all=True)]
+    return own.union(intake, all=True)
 
 
-def _nearest(points: list[_Point], place: Place) -> dict[str, tuple[float, _Point]]:
-    """Service id (text) → (distance in km, point) of its nearest public point."""
-    nearest: dict[str, tuple[float, _Point]] = {}
-    for point in points:
-        distance = geo.haversine_km(place.latitude, place.longitude, point.latitude, point.longitude)
-        if point.service_id not in nearest or distance < nearest[point.service_id][0]:
-            nearest[point.service_id] = (distance, point)
-    return nearest
+def _nearest(rows: Iterable[_PointRow], place: Place) -> dict[str, tuple[float, str, bool]]:
+    """Service id → (distance in km, location id, has_area) of its nearest public point, ids as `UUID.hex`."""
+    km_to = geo.haversine_km_from(place.latitude, place.longitude)
+    nearest: dict[str, tuple[float, str, bool]] = {}
+    for service_id, location_id, latitude, longitude, has_area in rows:
+        distance = km_to(latitude, longitude)
+        current = nearest.get(service_id)
+        if current is None or distance < current[0]:
+            nearest[service_id] = (distance, location_id, has_area)
+    # SQLite stores UUIDs as hex; PostgreSQL casts them to the dashed form.
+    return {service_id.replace("-", ""): (distance, location_id.replace("-", ""), has_area)
+            for service_id, (distance, location_id, has_area) in nearest.items()}
 
 
 #: Above this many nearby national services, the national page is cut in Python instead of excluding them in SQL.
@@ -432,15 +432,16 @@ def search_services(place: Place, radius_km: float = DEFAULT_RADIUS_KM, filters:
     radius_km = min(max(float(radius_km), 0.0), MAX_RADIUS_KM)
     services = eligible_services(filters)
 
-    nearby: list[tuple[float, UUID, UUID]] = []
-    nearby_national: set[UUID] = set()
+    nearby: list[tuple[float, str, str]] = []  # (distance, service id hex, location id hex), nearest first
+    nearby_national: set[str] = set()
     if place.is_located:
         box = _bounding_box(place.latitude, place.longitude, radius_km)
-        for service_id, (distance, point) in _nearest(_public_points(services=services, box=box), place).items():
+        for service_id, (distance, location_id, has_area) in _nearest(
+                _public_points(services=services, box=box), place).items():
             if distance <= radius_km:
-                nearby.append((distance, UUID(service_id), UUID(point.location_id)))
-                if not point.has_area:
-                    nearby_national.add(UUID(service_id))
+                nearby.append((distance, service_id, location_id))
+                if not has_area:
+                    nearby_national.add(service_id)
         nearby.sort()
     nearby_ids = {service_id for _distance, service_id, _location in nearby}
 
@@ -449,14 +450,15 @@ def search_services(place: Place, radius_km: float = DEFAULT_RADIUS_KM, filters:
         rows = (ServiceArea.objects.filter(municipality=place.municipality)
                 .filter(Exists(services.filter(pk=OuterRef("service_id"))))
                 .order_by().values_list("service__name", "service_id"))
-        area = [service_id for _name, service_id in sorted(rows) if service_id not in nearby_ids]
-    national = services.filter(~Exists(ServiceArea.objects.filter(service=OuterRef("pk"))))
+        area = [service_id for _name, service_id in sorted(rows) if service_id.hex not in nearby_ids]
+    # NOT IN over the service-area index: the database builds the set once instead of probing per service.
+    national = eligible_services(filters, Service.objects.exclude(pk__in=ServiceArea.objects.values("service_id")))
     national_count = national.count() - len(nearby_national)
 
     total = len(nearby) + len(area) + national_count
     number = min(max(int(page), 1), max(1, math.ceil(total / page_size)))
     start, end = (number - 1) * page_size, number * page_size
-    window = [(service_id, Reach.NEARBY, distance, location_id)
+    window = [(UUID(service_id), Reach.NEARBY, distance, UUID(location_id))
               for distance, service_id, location_id in nearby[start:end]]
     window += [(service_id, Reach.AREA, None, None)
                for service_id in area[max(start - len(nearby), 0):max(end - len(nearby), 0)]]
@@ -467,12 +469,12 @@ def search_services(place: Place, radius_km: float = DEFAULT_RADIUS_KM, filters:
     return ResultPage(_hits(window, place), total=total, number=number, page_size=page_size)
 
 
-def _national_slice(national: QuerySet[Service], nearby: set[UUID], offset: int, limit: int) -> list[UUID]:
-    """National services by name, without those already shown as nearby."""
+def _national_slice(national: QuerySet[Service], nearby: set[str], offset: int, limit: int) -> list[UUID]:
+    """National services by name, without those already shown as nearby (`nearby`: UUID hex strings)."""
     ordered = national.order_by("name", "pk").values_list("pk", flat=True)
     if len(nearby) <= _MAX_EXCLUDED_IDS:
         return list(ordered.exclude(pk__in=nearby)[offset:offset + limit])
-    return [service_id for service_id in ordered if service_id not in nearby][offset:offset + limit]
+    return [service_id for service_id in ordered if service_id.hex not in nearby][offset:offset + limit]
 
 
 def _hits(window: list[tuple], place: Place) -> list[ServiceHit]:
@@ -490,8 +492,9 @@ def _hits(window: list[tuple], place: Place) -> list[ServiceHit]:
                if location_id is not None}
     unplaced = [service_id for service_id, _reach, distance, _location in window if distance is None]
     if unplaced and place.is_located:  # area and national hits still show their nearest public point
-        for service_id, (distance, point) in _nearest(_public_points(service_ids=unplaced), place).items():
-            located[UUID(service_id)] = (distance, UUID(point.location_id))
+        for service_id, (distance, location_id, _has_area) in _nearest(
+                _public_points(service_ids=unplaced), place).items():
+            located[UUID(service_id)] = (distance, UUID(location_id))
     location_ids = {location_id for _distance, location_id in located.values()}
     organization_ids = {service.organization_id for service in services.values()}
 

@@ -25,6 +25,11 @@ def page_numbers(number: int, num_pages: int) -> list[int | None]:
     return numbers
 
 
+def _page_number(text: str | None) -> int:
+    """The page asked for; anything odd means the first (a page past the end shows the last)."""
+    return int(text) if text and text.isdigit() and 0 < len(text) < 6 else 1
+
+
 @require_GET
 def search(request):
     form = SearchForm(request.GET or None)
@@ -37,7 +42,7 @@ def search(request):
                                       "of probeer een postcode of de naam van de gemeente.").format(text=text))
         else:
             results = selectors.search_services(place, form.cleaned_data["radius"], form.filters(),
-                                                page=form.cleaned_data["page"] or 1)
+                                                page=_page_number(request.GET.get("page")))
             context.update({
                 "place": place,
                 "radius": form.cleaned_data["radius"],
