@@ -36,6 +36,7 @@ def _environment(database: str) -> dict:
 def _fill(rng: random.Random) -> list[str]:
     """The map: organisations, located services with facets, some with service areas. Returns sample PC4s."""
     from django.core.management import call_command
+    from django.db import connection
 
     from keten.regions.models import Municipality, Postcode4
     from keten.socialmap import geo
@@ -72,11 +73,15 @@ def _fill(rng: random.Random) -> list[str]:
         chosen = [("keten-service-type", rng.choice(TYPES)), ("keten-audience", rng.choice(AUDIENCES)),
                   *{("keten-exploitation-form", f) for f in rng.sample(FORMS, rng.randint(1, 3))}]
         attributes += [ServiceAttribute(service=service, taxonomy_term_id=terms[t]) for t in chosen]
-        if rng.random() < 0.2:
-            areas += [ServiceArea(service=service, municipality_id=c) for c in set(rng.sample(codes, 3))]
+        # A located service takes people from its own municipality, a fifth also from a few others; only
+        # services without any area count as national (as in the demo map).
+        extra = set(rng.sample(codes, 3)) if rng.random() < 0.2 else set()
+        areas += [ServiceArea(service=service, municipality_id=c) for c in {code} | extra]
     for model, rows in ((Service, services), (Location, locations), (ServiceAtLocation, links),
                         (ServiceAttribute, attributes), (ServiceArea, areas)):
         model.objects.bulk_create(rows, batch_size=2000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # as autovacuum would after a bulk load; plans need the statistics
     return list(Postcode4.objects.order_by("?").values_list("code", flat=True)[:SEARCHES])
 
 

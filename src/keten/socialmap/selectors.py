@@ -322,13 +322,15 @@ class ResultPage(list):
 _PointRow = tuple[str, str, float, float, bool]
 
 
-def _with_term(taxonomy: str, codes=None) -> QuerySet[ServiceAttribute]:
-    """The service's attributes with one of these terms (or their children), or with any term of the taxonomy.
-    The terms are an uncorrelated subquery, evaluated once; each service then costs one index probe."""
+def _with_term(taxonomy: str, codes=None) -> Exists:
+    """The service has one of these terms (or their children); with codes None: any term of the taxonomy. The
+    terms are an uncorrelated subquery, evaluated once; each service then costs one index probe. (As an IN-set
+    instead, the database would collect every service with the term first: slower unless it must test most of
+    the table anyway.)"""
     terms = TaxonomyTerm.objects.filter(taxonomy__name=taxonomy)
     if codes is not None:
         terms = terms.filter(Q(code__in=codes) | Q(parent__code__in=codes))
-    return ServiceAttribute.objects.filter(service=OuterRef("pk"), taxonomy_term_id__in=terms.values("id"))
+    return Exists(ServiceAttribute.objects.filter(service=OuterRef("pk"), taxonomy_term_id__in=terms.values("id")))
 
 
 def eligible_services(filters: SearchFilters, services: QuerySet[Service] | None = None) -> QuerySet[Service]:
@@ -340,9 +342,9 @@ def eligible_services(filters: SearchFilters, services: QuerySet[Service] | None
                             (EXPLOITATION_FORM, filters.exploitation_forms),
                             (RESIDENCE_STATUS, filters.residence_statuses)):
         if codes:
-            services = services.filter(Exists(_with_term(taxonomy, list(codes))))
+            services = services.filter(_with_term(taxonomy, list(codes)))
     if filters.genders:
-        services = services.filter(Exists(_with_term(GENDER, [*filters.genders, "any"])) | ~Exists(_with_term(GENDER)))
+        services = services.filter(_with_term(GENDER, [*filters.genders, "any"]) | ~_with_term(GENDER))
     if filters.language:
         services = services.filter(Exists(Language.objects.filter(service=OuterRef("pk"),
                                                                   code__iexact=filters.language)))
@@ -447,9 +449,8 @@ def search_services(place: Place, radius_km: float = DEFAULT_RADIUS_KM, filters:
 
     area: list[UUID] = []
     if place.municipality is not None:
-        rows = (ServiceArea.objects.filter(municipality=place.municipality)
-                .filter(Exists(services.filter(pk=OuterRef("service_id"))))
-                .order_by().values_list("service__name", "service_id"))
+        rows = eligible_services(filters, Service.objects.filter(service_areas__municipality=place.municipality)
+                                 ).order_by().values_list("name", "pk")
         area = [service_id for _name, service_id in sorted(rows) if service_id.hex not in nearby_ids]
     # NOT IN over the service-area index: the database builds the set once instead of probing per service.
     national = eligible_services(filters, Service.objects.exclude(pk__in=ServiceArea.objects.values("service_id")))
