@@ -30,15 +30,11 @@ def _setup():
     if bin_dir is None:
         sys.exit(f"No PostgreSQL server binaries: {INSTALL_HINT}.")
     server = ThrowawayPostgres.start(bin_dir)
-    import psycopg
-
-    with psycopg.connect(host="127.0.0.1", port=server.port, user="postgres", dbname="postgres",
-                         autocommit=True) as admin:
-        admin.execute("CREATE DATABASE keten")
+    database_url = server.create_database("keten")
     scratch = Path(tempfile.mkdtemp(prefix="keten-bench-"))
     os.environ.update(
         DJANGO_SETTINGS_MODULE="keten.settings",
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:{server.port}/keten",
+        DATABASE_URL=database_url,
         KETEN_VAR_DIR=str(scratch / "var"),
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         KETEN_LOG_LEVEL="WARNING",

@@ -27,15 +27,11 @@ def _start_database():
     if bin_dir is None:
         sys.exit("No PostgreSQL server binaries: apt-get install -y postgresql")
     server = ThrowawayPostgres.start(bin_dir)
-    import psycopg
-
-    with psycopg.connect(host="127.0.0.1", port=server.port, user="postgres", dbname="postgres",
-                         autocommit=True) as connection:
-        connection.execute("CREATE DATABASE keten")
+    database_url = server.create_database("keten")
     scratch = Path(tempfile.mkdtemp(prefix="keten-bench-"))
     os.environ.update(
         DJANGO_SETTINGS_MODULE="bench.identity_settings",
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:{server.port}/keten",
+        DATABASE_URL=database_url,
         KETEN_VAR_DIR=str(scratch / "var"), KETEN_STATIC_ROOT=str(scratch / "static"),
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50), KETEN_SSL_REDIRECT="0", KETEN_ALLOWED_HOSTS="testserver",
         KETEN_LOG_LEVEL="WARNING", KETEN_DB_CONN_MAX_AGE="600",

@@ -118,12 +118,7 @@ def main() -> None:
         legs = ["sqlite"]
         if postgres_bin_dir():
             server = ThrowawayPostgres.start(postgres_bin_dir())
-            import psycopg
-
-            with psycopg.connect(host="127.0.0.1", port=server.port, user="postgres", dbname="postgres",
-                                 autocommit=True) as connection:
-                connection.execute("CREATE DATABASE keten")
-            os.environ["BENCH_PG_URL"] = f"postgres://postgres@127.0.0.1:{server.port}/keten"
+            os.environ["BENCH_PG_URL"] = server.create_database("keten")
             legs.append("postgresql")
         for leg in legs:
             output = subprocess.run([sys.executable, __file__, "--child", leg], env=_environment(leg), check=True,

@@ -12,6 +12,11 @@ class Actor:
     user: User
     membership: Membership
 
+    @classmethod
+    def of(cls, membership: Membership) -> "Actor":
+        """The actor a membership speaks as (a request's active membership, or an API token's)."""
+        return cls(user=membership.user, membership=membership)
+
     @property
     def organisation(self) -> Organisation:
         return self.membership.organisation

@@ -22,9 +22,6 @@ from keten.core.errors import DomainError
 admin_only = role_required(Role.FUNCTIONAL_ADMIN)
 
 
-def _actor(request) -> Actor:
-    return Actor(user=request.user, membership=request.membership)
-
 
 @require_POST
 @login_required
@@ -60,7 +57,7 @@ def user_invite_view(request):
     form = UserInviteForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_invite(actor=_actor(request), **form.cleaned_data)
+            user = services.user_invite(actor=Actor.of(request.membership), **form.cleaned_data)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -88,7 +85,7 @@ def user_detail(request, user_id):
     form = MembershipForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_add(actor=_actor(request), user=user, **form.cleaned_data)
+            services.membership_add(actor=Actor.of(request.membership), user=user, **form.cleaned_data)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -109,7 +106,7 @@ def user_deactivate_view(request, user_id):
     if user is None:
         raise Http404
     try:
-        services.user_deactivate(actor=_actor(request), user=user)
+        services.user_deactivate(actor=Actor.of(request.membership), user=user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -125,7 +122,7 @@ def membership_end_view(request, membership_id):
     if membership is None:
         raise Http404
     try:
-        services.membership_end(actor=_actor(request), membership=membership)
+        services.membership_end(actor=Actor.of(request.membership), membership=membership)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -140,7 +137,7 @@ def token_list(request):
     new_key = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, new_key = services.token_issue(actor=_actor(request), **form.cleaned_data)
+            _token, new_key = services.token_issue(actor=Actor.of(request.membership), **form.cleaned_data)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -160,7 +157,7 @@ def token_revoke_view(request, token_id):
     if token is None:
         raise Http404
     try:
-        services.token_revoke(actor=_actor(request), token=token)
+        services.token_revoke(actor=Actor.of(request.membership), token=token)
     except DomainError as error:
         messages.error(request, error.message)
     else:

@@ -18,8 +18,8 @@ from keten.regions.selectors import municipality_by_code
 def seed_demo_people(memberships: dict) -> list[Subject]:
     """Three subjects, kept by the demo care coordination and the demo police of Noord-Holland. Runs once:
     if the care coordination already keeps subjects, nothing is added."""
-    coordinator = _actor(memberships[Role.CARE_COORDINATOR])
-    police = _actor(memberships[Role.POLICE_INVESTIGATOR])
+    coordinator = Actor.of(memberships[Role.CARE_COORDINATOR])
+    police = Actor.of(memberships[Role.POLICE_INVESTIGATOR])
     if Subject.objects.filter(owner=coordinator.organisation).exists():
         return []
     shelter = Organisation.objects.get(type=OrganisationType.SHELTER, name__contains="Noord-Holland", is_demo=True)
@@ -48,7 +48,3 @@ def seed_demo_people(memberships: dict) -> list[Subject]:
                                given_on=start)
     consent_withdraw(actor=coordinator, consent=withdrawn)
     return [alfa, bravo, charlie]
-
-
-def _actor(membership) -> Actor:
-    return Actor(user=membership.user, membership=membership)

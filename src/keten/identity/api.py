@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from keten.accounts.actor import Actor
 from keten.identity import selectors
-from keten.policy.purposes import ROLE_PURPOSES, Purpose
+from keten.policy.purposes import Purpose, purpose_for
 
 PURPOSE_PARAMETER = OpenApiParameter("purpose", str, enum=Purpose.values,
                                      description="Doel van de verwerking; standaard het doel van uw rol.")
@@ -40,9 +40,7 @@ class IdentityOutput(serializers.Serializer):
 
 def _context(request) -> tuple[Actor, str]:
     membership = request._request.membership
-    allowed = ROLE_PURPOSES[membership.role]
-    chosen = request.query_params.get("purpose")
-    return Actor(user=request.user, membership=membership), chosen if chosen in allowed else allowed[0]
+    return Actor.of(membership), purpose_for(membership.role, request.query_params.get("purpose"))
 
 
 class SubjectListApi(APIView):

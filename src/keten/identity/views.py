@@ -16,7 +16,7 @@ from keten.identity import selectors, services
 from keten.identity.forms import AttributeForm, ConsentForm, ShareForm, SubjectForm
 from keten.identity.models import Subject
 from keten.policy.decisions import describe_scope
-from keten.policy.purposes import ROLE_PURPOSES, Purpose
+from keten.policy.purposes import ROLE_PURPOSES, Purpose, purpose_for
 from keten.policy.rules import Relation
 from keten.policy.services import share_record, share_revoke
 
@@ -25,19 +25,14 @@ REGISTERING_ROLES = (Role.CARE_COORDINATOR, Role.POLICE_INVESTIGATOR, Role.CARE_
                      Role.REGISTRATION_OFFICER)
 
 
-def _actor(request) -> Actor:
-    return Actor(user=request.user, membership=request.membership)
-
 
 def _purpose(request) -> str:
     """The purpose chosen on the page (?doel=), limited to the purposes of the active role."""
-    allowed = ROLE_PURPOSES[request.membership.role]
-    chosen = request.GET.get("doel") or request.POST.get("doel")
-    return chosen if chosen in allowed else allowed[0]
+    return purpose_for(request.membership.role, request.GET.get("doel") or request.POST.get("doel"))
 
 
 def _subject_or_404(request, subject_id, purpose) -> Subject:
-    subject = selectors.subject_for(actor=_actor(request), subject_id=subject_id, purpose=purpose)
+    subject = selectors.subject_for(actor=Actor.of(request.membership), subject_id=subject_id, purpose=purpose)
     if subject is None:
         raise Http404
     return subject
@@ -45,7 +40,7 @@ def _subject_or_404(request, subject_id, purpose) -> Subject:
 
 @login_required
 def subject_list(request):
-    actor, purpose = _actor(request), _purpose(request)
+    actor, purpose = Actor.of(request.membership), _purpose(request)
     return render(request, "identity/subject_list.html", {
         "subjects": selectors.subjects_visible(actor=actor, purpose=purpose),
         "scope": describe_scope(actor, purpose, Subject),
@@ -60,7 +55,7 @@ def subject_create(request):
     form = SubjectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            subject = services.subject_register(actor=_actor(request),
+            subject = services.subject_register(actor=Actor.of(request.membership),
                                                 municipality=form.cleaned_data["municipality"],
                                                 attributes=form.attributes())
         except DomainError as error:
@@ -77,7 +72,7 @@ DETAIL_FORMS = {"attribute": AttributeForm, "consent": ConsentForm, "share": Sha
 
 @login_required
 def subject_detail(request, subject_id):
-    actor, purpose = _actor(request), _purpose(request)
+    actor, purpose = Actor.of(request.membership), _purpose(request)
     subject = _subject_or_404(request, subject_id, purpose)
     action = request.POST.get("action")
     forms = {name: form_class(request.POST if name == action else None, prefix=name)
@@ -125,7 +120,7 @@ def consent_withdraw(request, subject_id, consent_id):
         raise Http404
     if request.method == "POST":
         try:
-            services.consent_withdraw(actor=_actor(request), consent=consent)
+            services.consent_withdraw(actor=Actor.of(request.membership), consent=consent)
         except PermissionDenied as error:
             return deny(request, error.message)
         except DomainError as error:
@@ -144,7 +139,7 @@ def share_end(request, subject_id, share_id):
     if share is None:
         raise Http404
     try:
-        share_revoke(actor=_actor(request), share=share)
+        share_revoke(actor=Actor.of(request.membership), share=share)
     except PermissionDenied as error:
         return deny(request, error.message)
     except DomainError as error:
@@ -158,7 +153,7 @@ def share_end(request, subject_id, share_id):
 def disclosure(request, subject_id):
     """Who saw or changed what of this person, when, from which organisation, for which purpose."""
     subject = _subject_or_404(request, subject_id, Purpose.PRIVACY_SUPERVISION)
-    identity = selectors.subject_identity(actor=_actor(request), subject=subject,
+    identity = selectors.subject_identity(actor=Actor.of(request.membership), subject=subject,
                                           purpose=Purpose.PRIVACY_SUPERVISION)
     return render(request, "identity/disclosure.html", {
         "subject": subject, "identity": identity, "events": disclosure_log(subject.pk),

@@ -35,3 +35,10 @@ ROLE_PURPOSES: dict[str, tuple[Purpose, ...]] = {
 
 def default_purpose(role: str) -> Purpose:
     return ROLE_PURPOSES[role][0]
+
+
+def purpose_for(role: str, chosen: str | None) -> Purpose:
+    """The purpose a page or API call asked for (?doel= / ?purpose=), if the role may work for it; else the
+    role's default purpose."""
+    allowed = ROLE_PURPOSES[role]
+    return Purpose(chosen) if chosen in allowed else allowed[0]

@@ -47,7 +47,8 @@ def region_create(request, kind):
     members_form = RegionMembersForm(request.POST or None, layer=layer)
     if request.method == "POST" and form.is_valid() and members_form.is_valid():
         try:
-            change = services.region_create(actor=_actor(request), layer=layer, name=form.cleaned_data["name"],
+            change = services.region_create(actor=Actor.of(request.membership), layer=layer,
+                                            name=form.cleaned_data["name"],
                                             municipalities=members_form.cleaned_data["municipalities"])
         except DomainError as error:
             form.add_error(None, error.message)
@@ -70,7 +71,7 @@ def region_edit(request, kind, code):
     if request.method == "POST" and form.is_valid() and members_form.is_valid():
         try:
             change = services.region_update(
-                actor=_actor(request), region=region, name=form.cleaned_data["name"],
+                actor=Actor.of(request.membership), region=region, name=form.cleaned_data["name"],
                 municipalities=members_form.cleaned_data["municipalities"],
                 expected_version=form.cleaned_data["version"],
             )
@@ -83,9 +84,6 @@ def region_edit(request, kind, code):
         "layer": layer, "region": region, "form": form, "members_form": members_form,
     })
 
-
-def _actor(request) -> Actor:
-    return Actor(user=request.user, membership=request.membership)
 
 
 def _report_change(request, change: services.RegionChange, done: str) -> None:

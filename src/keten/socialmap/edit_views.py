@@ -19,27 +19,24 @@ from keten.socialmap.editing import editable_service, editable_services
 admin_only = role_required(Role.FUNCTIONAL_ADMIN)
 
 
-def _actor(request) -> Actor:
-    return Actor(user=request.user, membership=request.membership)
-
 
 @admin_only
 def service_list(request):
-    services_ = editable_services(_actor(request), query=request.GET.get("q", ""))
+    services_ = editable_services(Actor.of(request.membership), query=request.GET.get("q", ""))
     page = Paginator(services_, 25).get_page(request.GET.get("pagina"))
     return render(request, "socialmap/edit/service_list.html", {"page": page, "query": request.GET.get("q", "")})
 
 
 @admin_only
 def service_edit(request, service_id):
-    service = editable_service(_actor(request), service_id)
+    service = editable_service(Actor.of(request.membership), service_id)
     if service is None:
         raise Http404
     form = ServiceForm(request.POST or None, instance=service, initial={"version": service.version})
     if request.method == "POST" and form.is_valid():
         changes = {field: form.cleaned_data[field] for field in services.EDITABLE_FIELDS}
         try:
-            services.service_update(actor=_actor(request), service=service,
+            services.service_update(actor=Actor.of(request.membership), service=service,
                                     expected_version=form.cleaned_data["version"], **changes)
         except DomainError as error:
             form.add_error(None, error.message)
@@ -52,14 +49,14 @@ def service_edit(request, service_id):
 @require_POST
 @admin_only
 def service_verify(request, service_id):
-    service = editable_service(_actor(request), service_id)
+    service = editable_service(Actor.of(request.membership), service_id)
     if service is None:
         raise Http404
     form = VerifyForm(request.POST)
     try:
         if not form.is_valid():
             raise DomainError(_("Het formulier is onvolledig; laad de pagina opnieuw."))
-        services.service_verify(actor=_actor(request), service=service,
+        services.service_verify(actor=Actor.of(request.membership), service=service,
                                 expected_version=form.cleaned_data["version"])
     except DomainError as error:
         messages.error(request, error.message)
