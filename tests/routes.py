@@ -77,6 +77,7 @@ ROUTES = {
     "hsds:taxonomy-term": (PUBLIC, {"id": NO_ID}, "GET"),
     "hsds:service-at-locations": (PUBLIC, {}, "GET"),
     "hsds:service-at-location": (PUBLIC, {"id": NO_ID}, "GET"),
+    "hsds:datapackage": (PUBLIC, {}, "GET"),
     "policy:guide-step": (PUBLIC, {}, "GET"),
     "web:health": (PUBLIC, {}, "GET"),
     "accounts:membership-switch": (ANY_ROLE, {}, "POST"),
@@ -106,9 +107,29 @@ ROUTES = {
     # The social map: public, for front-desk staff without an account too.
     "socialmap:search": (PUBLIC, {}, "GET"),
     "socialmap:coverage": (PUBLIC, {}, "GET"),
+    # The ondergrens monitor: public steering information without personal data; its norms are kept nationally.
+    "socialmap:ondergrens": (PUBLIC, {}, "GET"),
+    "socialmap:ondergrens-map": (PUBLIC, {}, "GET"),
+    "socialmap:ondergrens-export": (PUBLIC, {}, "GET"),
+    "socialmap:ondergrens-criteria": (roles(R.FUNCTIONAL_ADMIN, national=True), {}, "GET"),
+    "socialmap:ondergrens-criterion-create": (roles(R.FUNCTIONAL_ADMIN, national=True), {}, "GET"),
+    "socialmap:ondergrens-criterion-edit": (roles(R.FUNCTIONAL_ADMIN, national=True), {"criterion_id": NO_ID},
+                                            "GET"),
+    # The map and its two documents: public, and never a confidential location (tests/socialmap/test_map.py).
+    "socialmap:map": (PUBLIC, {}, "GET"),
+    "socialmap:map-coverage": (PUBLIC, {}, "GET"),
+    "socialmap:map-services": (PUBLIC, {}, "GET"),
+    # A confidential shelter address: any professional may ask; policy answers per location, audited.
+    "socialmap:confidential-address": (ANY_ROLE, {"location_id": NO_ID}, "GET"),
     "socialmap_admin:service-list": (roles(R.FUNCTIONAL_ADMIN), {}, "GET"),
     "socialmap_admin:service-edit": (roles(R.FUNCTIONAL_ADMIN), {"service_id": NO_ID}, "GET"),
     "socialmap_admin:service-verify": (roles(R.FUNCTIONAL_ADMIN), {"service_id": NO_ID}, "POST"),
+    # Import: an organisation's functional administrator for its own entries, a national one for all;
+    # a job is seen only by its organisation's administrators and national ones (404 otherwise).
+    "socialmap_admin:import": (roles(R.FUNCTIONAL_ADMIN), {}, "GET"),
+    "socialmap_admin:import-template": (roles(R.FUNCTIONAL_ADMIN), {}, "GET"),
+    "socialmap_admin:import-job": (roles(R.FUNCTIONAL_ADMIN), {"job_id": NO_ID}, "GET"),
+    "socialmap_admin:import-good-rows": (roles(R.FUNCTIONAL_ADMIN), {"job_id": NO_ID}, "POST"),
     "regions:layer-list": (roles(R.FUNCTIONAL_ADMIN, national=True), {}, "GET"),
     "regions:layer-detail": (roles(R.FUNCTIONAL_ADMIN, national=True), {"kind": "province"}, "GET"),
     "regions:region-create": (roles(R.FUNCTIONAL_ADMIN, national=True), {"kind": "care_coordination"}, "GET"),

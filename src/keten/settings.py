@@ -12,6 +12,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -71,6 +72,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "keten.core",
     "keten.regions",
     "keten.accounts",
@@ -230,6 +233,26 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+
+def map_tile_source(url: str) -> str:
+    """The CSP source that admits a tile URL template's host: "https://{s}.tile.example.org/{z}/{x}/{y}.png"
+    → "https://*.tile.example.org"; "" for a URL on Keten's own host, which 'self' admits already."""
+    parts = urlsplit(url)
+    if not parts.netloc:
+        return ""
+    first, _dot, rest = parts.netloc.partition(".")
+    if "{" in rest or ("{" in first and not rest) or parts.scheme not in ("http", "https"):
+        raise ImproperlyConfigured(f"KETEN_MAP_TILE_URL {url!r}: only the first label of the host may be a "
+                                   "placeholder such as {s}, and the scheme must be http or https.")
+    return f"{parts.scheme}://*.{rest}" if "{" in first else f"{parts.scheme}://{parts.netloc}"
+
+
+# --- Map: the shipped vector boundaries on a plain background, unless a tile server is configured --------
+KETEN_MAP_TILE_URL = os.environ.get("KETEN_MAP_TILE_URL", "").strip()
+KETEN_MAP_TILE_ATTRIBUTION = os.environ.get("KETEN_MAP_TILE_ATTRIBUTION", "").strip()
+if tile_source := map_tile_source(KETEN_MAP_TILE_URL):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(tile_source)
+
 # --- Internationalisation: Dutch first, English second -----------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
@@ -245,7 +268,12 @@ NODE_MODULES = PROJECT_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("vendor/utrecht", NODE_MODULES / "@utrecht" / "component-library-css" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
+    # The committed CBS boundaries, served as they are: hashed and compressed by WhiteNoise, so browsers cache
+    # them for good, and no second copy in git.
+    ("boundaries", BASE_DIR / "regions" / "data"),
 ]
+WHITENOISE_MIMETYPES = {".geojson": "application/geo+json"}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -289,6 +317,9 @@ LOGGING = {
 }
 
 KETEN_DEMO_CREDENTIALS = VAR_DIR / "demo-credentials.json"
+
+# --- Background work: django-tasks with its database backend; `manage.py db_worker` runs the queue ---------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # A database cache: shared by every web process, so a used TOTP code cannot be replayed on another worker.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "keten_cache"}}

@@ -26,6 +26,7 @@ from keten.socialmap.models import (
 from keten.socialmap.services import load_taxonomies
 from keten.socialmap.taxonomy import AUDIENCE, CHAIN_ROLE, SERVICE_TYPE
 from tests.e2e.axe import assert_accessible
+from tests.e2e.flows import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -141,4 +142,23 @@ def test_an_unknown_place_is_explained_and_the_coverage_page_lists_the_gaps(page
     total = re.compile(r"^In totaal hebben \d+ van de 342 gemeenten geen zorgcoördinator\.$")
     expect(page.get_by_text(total)).to_be_visible()
     expect(page.get_by_role("table", name=re.compile("in Fryslân zonder zorgcoördinator$"))).to_contain_text("Vlieland")
+    assert_accessible(page)
+
+
+def test_a_care_coordinator_reveals_a_shelter_address_of_their_region(page, demo_care_coordinator):
+    log_in(page, demo_care_coordinator)
+    page.goto("/sociale-kaart/")
+    page.get_by_text("Meer filters").click()
+    page.get_by_role("group", name="Soort hulp").get_by_label("Opvang", exact=True).check()
+    search(page, "Haarlem")
+    reveal = page.get_by_role("link", name=re.compile(r"^Geheim adres van .* tonen$")).first
+    expect(reveal).to_be_visible()
+    expect(page.get_by_text("Dat u het heeft bekeken, is vastgelegd.")).to_have_count(0)
+    assert_accessible(page)
+
+    reveal.click()  # htmx swaps the address into the result, in place
+    shown = page.get_by_role("status").filter(has_text="Geheim adres")
+    expect(shown).to_contain_text("Dat u het heeft bekeken, is vastgelegd.")
+    expect(shown).to_contain_text(re.compile(r"\d{4}[A-Z]{2} "))
+    expect(page).to_have_url(re.compile(r"/sociale-kaart/\?"))
     assert_accessible(page)

@@ -15,7 +15,7 @@ MUNICIPALITY_CODE_PATTERN = re.compile(r"^\s*(?:GM)?(\d{4})\s*$", re.IGNORECASE)
 _LAYER_ORDER = {kind: index for index, kind in enumerate(LayerKind.values)}
 
 
-def _sort_key(name: str) -> str:
+def sort_key(name: str) -> str:
     """Alphabetical as a Dutch reader expects: "Súdwest-Fryslân" among the S, not after the Z."""
     return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
 
@@ -107,6 +107,6 @@ def municipality_choices_by_province(layer: RegionLayer) -> list[ProvinceGroup]:
             MunicipalityChoice(code=code, name=municipality.name, current_region=region_of.get(code))
         )
     return [
-        ProvinceGroup(province=province, municipalities=sorted(items, key=lambda c: (_sort_key(c.name), c.code)))
-        for province, items in sorted(groups.items(), key=lambda item: _sort_key(item[0]))
+        ProvinceGroup(province=province, municipalities=sorted(items, key=lambda c: (sort_key(c.name), c.code)))
+        for province, items in sorted(groups.items(), key=lambda item: sort_key(item[0]))
     ]

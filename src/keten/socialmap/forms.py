@@ -18,7 +18,7 @@ LANGUAGE_CHOICES = [
 CHECKBOX_CLASS = "utrecht-checkbox utrecht-checkbox--html-input"
 
 
-def _term_choices(taxonomy: str) -> list[tuple[str, str]]:
+def term_choices(taxonomy: str) -> list[tuple[str, str]]:
     """The vocabulary's terms in their own order (a parent type before its children); from code, not the
     database, so the form costs no query."""
     vocabulary = next(v for v in VOCABULARIES if v.name == taxonomy)
@@ -26,7 +26,7 @@ def _term_choices(taxonomy: str) -> list[tuple[str, str]]:
 
 
 def _facet(label, taxonomy: str, help_text="") -> forms.MultipleChoiceField:
-    return forms.MultipleChoiceField(label=label, help_text=help_text, required=False, choices=_term_choices(taxonomy),
+    return forms.MultipleChoiceField(label=label, help_text=help_text, required=False, choices=term_choices(taxonomy),
                                      widget=forms.CheckboxSelectMultiple(attrs={"class": CHECKBOX_CLASS}))
 
 

@@ -268,3 +268,95 @@ class ServiceAttribute(BaseModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["service", "taxonomy_term"], name="service_attribute_unique")]
+
+
+class CriterionKind(models.TextChoices):
+    CARE_COORDINATOR = "care_coordinator", _("Zorgcoördinator voor de gemeente")
+    SERVICE_WITHIN_REACH = "service_within_reach", _("Passende dienst binnen bereik")
+
+
+class MinimumStandardCriterion(BaseModel):
+    """One norm of the ondergrens: what every municipality must have. A service norm names the facets of a
+    matching service (codes of keten.socialmap.taxonomy); it is met when such a service reaches the
+    municipality: a public point within `max_distance_km`, a service area that includes it, or national.
+    The standard is the set of active norms, kept by the national functional administrator."""
+
+    label = models.CharField(_("omschrijving"), max_length=200)
+    kind = models.CharField(_("soort norm"), max_length=24, choices=CriterionKind.choices,
+                            default=CriterionKind.SERVICE_WITHIN_REACH)
+    service_types = models.JSONField(_("soort hulp"), default=list, blank=True)
+    audience = models.CharField(_("voor wie"), max_length=64, blank=True)
+    age = models.PositiveSmallIntegerField(_("leeftijd die in de leeftijdsgrenzen moet vallen"), null=True,
+                                           blank=True)
+    exploitation_form = models.CharField(_("vorm van uitbuiting"), max_length=64, blank=True)
+    max_distance_km = models.PositiveSmallIntegerField(_("afstand in km"), null=True, blank=True)
+    is_active = models.BooleanField(_("actief"), default=True)
+    position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    privacy_categories = _operational("label", "kind", "service_types", "audience", "age", "exploitation_form",
+                                      "max_distance_km", "is_active", "position")
+
+    class Meta:
+        ordering = ["position", "label"]
+        constraints = [
+            models.CheckConstraint(
+                name="minimum_standard_service_distance",
+                condition=models.Q(kind="care_coordinator") | models.Q(max_distance_km__gte=1),
+                violation_error_message=_("Een norm voor een dienst heeft een afstand van minstens 1 km nodig.")),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class ImportKind(models.TextChoices):
+    SPREADSHEET = "spreadsheet", _("Spreadsheet (sjabloon)")
+    DATA_PACKAGE = "datapackage", _("HSDS-datapakket")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("In de wachtrij")
+    VALIDATING = "validating", _("Bezig met controleren")
+    IMPORTING = "importing", _("Bezig met importeren")
+    REJECTED = "rejected", _("Fouten gevonden: niets geïmporteerd")
+    DONE = "done", _("Klaar")
+    FAILED = "failed", _("Mislukt")
+
+
+class ImportJob(BaseModel):
+    """One uploaded spreadsheet or HSDS data package, checked and imported in the background
+    (keten.socialmap.tasks). The file lives in the row itself until it is imported: the worker may run on
+    another machine, and a closed network has no shared file store. Errors hold reasons, never cell values."""
+
+    FINISHED = (ImportStatus.REJECTED, ImportStatus.DONE, ImportStatus.FAILED)
+
+    membership = models.ForeignKey("accounts.Membership", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, choices=ImportKind.choices)
+    file_name = models.CharField(_("bestand"), max_length=255)
+    content = models.BinaryField()
+    status = models.CharField(max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    good_rows_only = models.BooleanField(default=False)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_processed = models.PositiveIntegerField(default=0)
+    rows_failed = models.PositiveIntegerField(default=0)
+    records_created = models.PositiveIntegerField(default=0)
+    records_updated = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    # A spreadsheet may hold the secret address of a shelter.
+    privacy_categories = {**_operational("membership", "organisation", "kind", "file_name", "status",
+                                         "good_rows_only", "rows_total", "rows_processed", "rows_failed",
+                                         "records_created", "records_updated", "errors", "finished_at"),
+                          "content": C.SECRET_LOCATION}
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from keten.regions.models import LayerKind, Municipality, Region
-from keten.regions.selectors import POSTCODE_PATTERN, municipality_by_code, municipality_for_postcode
+from keten.regions.selectors import POSTCODE_PATTERN, municipality_by_code, municipality_for_postcode, sort_key
 from keten.socialmap import geo
 from keten.socialmap.models import (
     Address,
@@ -259,6 +259,8 @@ class ServiceHit:
     languages: list[str] = field(default_factory=list)
     phones: list[PhoneNumber] = field(default_factory=list)
     opening_hours: list[str] = field(default_factory=list)
+    #: For a professional: the service's confidential locations whose address policy lets them reveal.
+    revealable: list = field(default_factory=list)
 
     @property
     def service_types(self) -> list[str]:
@@ -365,7 +367,7 @@ def _bounding_box(latitude: float, longitude: float, radius_km: float) -> dict:
             "longitude__range": (longitude - d_lon, longitude + d_lon)}
 
 
-def _public_points(*, services: QuerySet[Service] | None = None, service_ids=None, box: dict | None = None
+def public_point_rows(*, services: QuerySet[Service] | None = None, service_ids=None, box: dict | None = None
                    ) -> QuerySet:
     """Every public point of the services (a queryset, or a few ids), in one query: their own non-confidential
     locations, and for each confidential location the public intake point(s) of that location's organisation.
@@ -404,6 +406,15 @@ def _public_points(*, services: QuerySet[Service] | None = None, service_ids=Non
     return own.union(intake, all=True)
 
 
+def public_points(services: QuerySet[Service]) -> dict[UUID, list[tuple[float, float]]]:
+    """Service id → (latitude, longitude) of each public point of the services (see `public_point_rows`: never a
+    confidential location's own); one query."""
+    points: dict[UUID, list[tuple[float, float]]] = defaultdict(list)
+    for service_id, _location_id, latitude, longitude, _has_area in public_point_rows(services=services):
+        points[UUID(service_id)].append((latitude, longitude))
+    return points
+
+
 def _nearest(rows: Iterable[_PointRow], place: Place) -> dict[str, tuple[float, str, bool]]:
     """Service id → (distance in km, location id, has_area) of its nearest public point, ids as `UUID.hex`."""
     km_to = geo.haversine_km_from(place.latitude, place.longitude)
@@ -439,7 +450,7 @@ def search_services(place: Place, radius_km: float = DEFAULT_RADIUS_KM, filters:
     if place.is_located:
         box = _bounding_box(place.latitude, place.longitude, radius_km)
         for service_id, (distance, location_id, has_area) in _nearest(
-                _public_points(services=services, box=box), place).items():
+                public_point_rows(services=services, box=box), place).items():
             if distance <= radius_km:
                 nearby.append((distance, service_id, location_id))
                 if not has_area:
@@ -494,12 +505,12 @@ def _hits(window: list[tuple], place: Place) -> list[ServiceHit]:
     unplaced = [service_id for service_id, _reach, distance, _location in window if distance is None]
     if unplaced and place.is_located:  # area and national hits still show their nearest public point
         for service_id, (distance, location_id, _has_area) in _nearest(
-                _public_points(service_ids=unplaced), place).items():
+                public_point_rows(service_ids=unplaced), place).items():
             located[UUID(service_id)] = (distance, UUID(location_id))
     location_ids = {location_id for _distance, location_id in located.values()}
     organization_ids = {service.organization_id for service in services.values()}
 
-    labels = _labels(ids)
+    labels = service_labels(ids)
     locations = _public_locations(location_ids)
     phones = _phones(service_ids=ids, organization_ids=organization_ids, location_ids=location_ids)
     hours = _opening_hours(service_ids=ids, location_ids=location_ids)
@@ -523,15 +534,15 @@ def _hits(window: list[tuple], place: Place) -> list[ServiceHit]:
 _LANGUAGES = "languages"
 
 
-def _labels(service_ids) -> dict[UUID, dict[str, list[str]]]:
+def service_labels(service_ids) -> dict[UUID, dict[str, list[str]]]:
     """Service id → taxonomy name → term names, and the service's languages under "languages"; one query."""
     terms = ServiceAttribute.objects.filter(service_id__in=service_ids).order_by().values_list(
         "service_id", "taxonomy_term__taxonomy__name", "taxonomy_term__name", "taxonomy_term__code")
     languages = Language.objects.filter(service_id__in=service_ids).order_by().values_list(
         "service_id", Value(_LANGUAGES), "name", "name")
     labels: dict[UUID, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
-    for service_id, group, name, sort_key in terms.union(languages, all=True):
-        labels[service_id][group].append((sort_key, name))
+    for service_id, group, name, order in terms.union(languages, all=True):
+        labels[service_id][group].append((order, name))
     return {service_id: {group: [name for _key, name in sorted(items)] for group, items in groups.items()}
             for service_id, groups in labels.items()}
 
@@ -684,28 +695,34 @@ class ProvinceCoverage:
         return self.municipality_count - len(self.uncovered)
 
 
-def _sort_key(name: str) -> str:
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
-
-
-def coverage() -> list[ProvinceCoverage]:
-    """Per province, its municipalities that no active care-coordinator service covers (by service area, or
-    nationally). Three queries."""
-    coordinators = Service.objects.filter(
+def care_coordinators() -> QuerySet[Service]:
+    """The active services in the care-coordinator chain role: what coverage and the ondergrens count."""
+    return Service.objects.filter(
         status=ServiceStatus.ACTIVE, attributes__taxonomy_term__taxonomy__name=CHAIN_ROLE,
         attributes__taxonomy_term__code=CARE_COORDINATOR)
-    covered = set(ServiceArea.objects.filter(service__in=coordinators).values_list("municipality_id", flat=True))
-    everywhere = coordinators.filter(~Exists(ServiceArea.objects.filter(service=OuterRef("pk")))).exists()
+
+
+def municipalities_by_province() -> list[tuple[str, str, list[Municipality]]]:
+    """(province code, province name, its municipalities), provinces and municipalities by name; one query."""
     links = (Region.municipalities.through.objects.filter(region__layer__kind=LayerKind.PROVINCE)
              .values_list("region__code", "region__name", "municipality_id", "municipality__name"))
     provinces: dict[tuple[str, str], list[Municipality]] = defaultdict(list)
     for code, name, municipality_code, municipality_name in links:
         provinces[(code, name)].append(Municipality(code=municipality_code, name=municipality_name))
+    return [(code, name, sorted(members, key=lambda m: sort_key(m.name)))
+            for (code, name), members in sorted(provinces.items(), key=lambda item: sort_key(item[0][1]))]
+
+
+def coverage() -> list[ProvinceCoverage]:
+    """Per province, its municipalities that no active care-coordinator service covers (by service area, or
+    nationally). Three queries."""
+    coordinators = care_coordinators()
+    covered = set(ServiceArea.objects.filter(service__in=coordinators).values_list("municipality_id", flat=True))
+    everywhere = coordinators.filter(~Exists(ServiceArea.objects.filter(service=OuterRef("pk")))).exists()
     return [
         ProvinceCoverage(
             code=code, name=name, municipality_count=len(members),
-            uncovered=tuple(sorted((m for m in members if not everywhere and m.code not in covered),
-                                   key=lambda m: _sort_key(m.name))))
-        for (code, name), members in sorted(provinces.items(), key=lambda item: _sort_key(item[0][1]))
+            uncovered=tuple(m for m in members if not everywhere and m.code not in covered))
+        for code, name, members in municipalities_by_province()
     ]
 

@@ -1,4 +1,5 @@
-"""Writes of the social map: loading Keten's vocabularies, and editing and verifying services."""
+"""Writes of the social map: loading Keten's vocabularies, editing and verifying services, and keeping the
+ondergrens (minimum standard)."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,8 +11,9 @@ from keten.core.clock import now
 from keten.core.concurrency import save_versioned
 from keten.core.errors import PermissionDenied, ValidationFailed
 from keten.policy.purposes import Purpose
-from keten.socialmap.models import Service, Taxonomy, TaxonomyTerm
-from keten.socialmap.taxonomy import VOCABULARIES
+from keten.socialmap.models import CriterionKind, MinimumStandardCriterion, Service, Taxonomy, TaxonomyTerm
+from keten.socialmap.selectors import MAX_RADIUS_KM
+from keten.socialmap.taxonomy import AUDIENCE, EXPLOITATION_FORM, SERVICE_TYPE, VOCABULARIES
 
 
 @transaction.atomic
@@ -82,3 +84,89 @@ def service_verify(*, actor: Actor, service: Service, expected_version: int) -> 
     save_versioned(service, expected_version=expected_version, fields=["last_verified_at", "last_verified_by"])
     audit(actor=actor, action="update", target=service, purpose=Purpose.ADMINISTRATION)
     return service
+
+
+# --- The ondergrens: the national functional administrator keeps the minimum standard ------------------------
+
+#: The fields of a norm; a norm is never deleted, but switched off (`is_active`), so its history stays readable.
+CRITERION_FIELDS = ("label", "kind", "service_types", "audience", "age", "exploitation_form", "max_distance_km",
+                    "is_active", "position")
+MAX_AGE = 120
+
+
+def _require_standard_keeper(actor: Actor) -> None:
+    if actor.role != Role.FUNCTIONAL_ADMIN or not actor.is_national:
+        raise PermissionDenied(_("Alleen een landelijk functioneel beheerder kan de ondergrens wijzigen."))
+
+
+def _codes(taxonomy: str) -> set[str]:
+    return {term.code for vocabulary in VOCABULARIES if vocabulary.name == taxonomy for term in vocabulary.terms}
+
+
+def _checked_criterion(values: dict) -> dict:
+    """The values of a norm, checked and tidied; ValidationFailed with a Dutch message when they make no norm."""
+    unknown = set(values) - set(CRITERION_FIELDS)
+    if unknown:
+        raise ValidationFailed(_("Onbekende velden: {fields}.").format(fields=", ".join(sorted(unknown))))
+    label = " ".join(str(values.get("label") or "").split())
+    if not label:
+        raise ValidationFailed(_("Geef de norm een omschrijving."))
+    kind = values.get("kind")
+    if kind not in CriterionKind.values:
+        raise ValidationFailed(_("Kies de soort norm."))
+    position = values.get("position")
+    if position is not None and not 0 <= position <= 32767:
+        raise ValidationFailed(_("De volgorde is een getal van 0 tot en met 32767."))
+    checked = {"label": label, "kind": kind, "is_active": bool(values.get("is_active", True)),
+               "position": position}
+    if kind == CriterionKind.CARE_COORDINATOR:
+        # The coordinator norm has no facets: whatever the form still held is dropped, so the norm reads as
+        # what it measures.
+        return checked | {"service_types": [], "audience": "", "age": None, "exploitation_form": "",
+                          "max_distance_km": None}
+    service_types = list(dict.fromkeys(values.get("service_types") or []))
+    if not service_types:
+        raise ValidationFailed(_("Kies ten minste één soort hulp."))
+    if set(service_types) - _codes(SERVICE_TYPE):
+        raise ValidationFailed(_("Kies de soort hulp uit de lijst."))
+    audience, form = values.get("audience") or "", values.get("exploitation_form") or ""
+    if audience and audience not in _codes(AUDIENCE):
+        raise ValidationFailed(_("Kies voor wie de dienst is uit de lijst."))
+    if form and form not in _codes(EXPLOITATION_FORM):
+        raise ValidationFailed(_("Kies de vorm van uitbuiting uit de lijst."))
+    age, distance = values.get("age"), values.get("max_distance_km")
+    if age is not None and not 0 <= age <= MAX_AGE:
+        raise ValidationFailed(_("De leeftijd ligt tussen 0 en {maximum} jaar.").format(maximum=MAX_AGE))
+    if distance is None or not 1 <= distance <= MAX_RADIUS_KM:
+        raise ValidationFailed(_("Geef een afstand van 1 tot en met {maximum} km.").format(maximum=MAX_RADIUS_KM))
+    return checked | {"service_types": service_types, "audience": audience, "age": age,
+                      "exploitation_form": form, "max_distance_km": distance}
+
+
+@transaction.atomic
+def criterion_create(*, actor: Actor, **values) -> MinimumStandardCriterion:
+    """A new norm; without a position it comes last."""
+    _require_standard_keeper(actor)
+    checked = _checked_criterion(values)
+    if checked["position"] is None:
+        last = MinimumStandardCriterion.objects.order_by("-position").values_list("position", flat=True).first()
+        checked["position"] = min((last or 0) + 10, 32767)
+    criterion = MinimumStandardCriterion.objects.create(**checked)
+    audit(actor=actor, action="create", target=criterion, purpose=Purpose.ADMINISTRATION)
+    return criterion
+
+
+@transaction.atomic
+def criterion_update(*, actor: Actor, criterion: MinimumStandardCriterion, expected_version: int,
+                     **changes) -> MinimumStandardCriterion:
+    """Change a norm; refused when someone else saved it since the administrator opened it."""
+    _require_standard_keeper(actor)
+    current = {field: getattr(criterion, field) for field in CRITERION_FIELDS}
+    checked = _checked_criterion(current | changes)
+    if checked["position"] is None:
+        checked["position"] = criterion.position
+    for field, value in checked.items():
+        setattr(criterion, field, value)
+    save_versioned(criterion, expected_version=expected_version, fields=list(checked))
+    audit(actor=actor, action="update", target=criterion, purpose=Purpose.ADMINISTRATION)
+    return criterion

@@ -4,6 +4,7 @@
 from django.urls import path
 
 from keten.socialmap import api_hsds as api
+from keten.socialmap import import_views
 
 urlpatterns = [
     path("", api.IndexApi.as_view(), name="index"),
@@ -17,4 +18,6 @@ urlpatterns = [
     path("taxonomy_terms/<uuid:id>", api.TaxonomyTermApi.as_view(), name="taxonomy-term"),
     path("service_at_locations", api.ServiceAtLocationListApi.as_view(), name="service-at-locations"),
     path("service_at_locations/<uuid:id>", api.ServiceAtLocationApi.as_view(), name="service-at-location"),
+    # The whole public map as an HSDS tabular data package (Keten's addition; not part of the HSDS API).
+    path("datapackage.zip", import_views.datapackage_export, name="datapackage"),
 ]

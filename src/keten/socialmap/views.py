@@ -1,13 +1,18 @@
-"""Public pages of the social map: search by place with "Wie bel ik?" on top, and the coverage of care
-coordination per province. No login: front-desk staff without an account use them, so they show only what is
-public (never a shelter address)."""
+"""Pages of the social map: search by place with "Wie bel ik?" on top, and the coverage of care coordination per
+province. No login: front-desk staff without an account use them, so they show only what is public. A logged-in
+professional whom policy allows is offered, per shelter, to reveal its confidential address: one audited read."""
 
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from keten.accounts.actor import Actor
+from keten.accounts.permissions import login_required
 from keten.socialmap import selectors
+from keten.socialmap.confidential import confidential_address, revealable_locations
 from keten.socialmap.forms import SearchForm
+from keten.socialmap.models import Location
 
 #: Page links shown around the current page (besides the first and the last).
 PAGE_WINDOW = 2
@@ -43,6 +48,11 @@ def search(request):
         else:
             results = selectors.search_services(place, form.cleaned_data["radius"], form.filters(),
                                                 page=_page_number(request.GET.get("page")))
+            if request.membership is not None and results:
+                revealable = revealable_locations(actor=Actor.of(request.membership),
+                                                  service_ids=[hit.service.pk for hit in results])
+                for hit in results:
+                    hit.revealable = revealable.get(hit.service.pk, [])
             context.update({
                 "place": place,
                 "radius": form.cleaned_data["radius"],
@@ -64,3 +74,18 @@ def coverage(request):
         "covered_count": municipality_count - uncovered_count,
         "uncovered_count": uncovered_count,
     })
+
+
+@require_GET
+@login_required
+def confidential_location(request, location_id):
+    """The address of one confidential location, if policy lets this professional see it; the look is audited
+    either way. As a fragment for the search page's reveal button, or as a page without JavaScript."""
+    location = get_object_or_404(Location.objects.select_related("organization"), pk=location_id)
+    if not location.is_confidential:
+        raise Http404
+    seen = confidential_address(actor=Actor.of(request.membership), location=location)
+    if request.headers.get("HX-Request"):
+        # htmx swaps in only successful answers: a refusal is still an answer the professional must read.
+        return render(request, "socialmap/includes/confidential_address.html", {"seen": seen})
+    return render(request, "socialmap/confidential_address.html", {"seen": seen}, status=200 if seen.shown else 403)

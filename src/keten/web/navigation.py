@@ -30,6 +30,8 @@ NAV_ITEMS = [
     NavItem(_("Sociale kaart bijhouden"), "socialmap_admin:service-list", frozenset({Role.FUNCTIONAL_ADMIN})),
     NavItem(_("API-sleutels"), "accounts:token-list", frozenset({Role.FUNCTIONAL_ADMIN})),
     NavItem(_("Regio-indelingen"), "regions:layer-list", frozenset({Role.FUNCTIONAL_ADMIN}), national_only=True),
+    NavItem(_("Ondergrens bijhouden"), "socialmap:ondergrens-criteria", frozenset({Role.FUNCTIONAL_ADMIN}),
+            national_only=True),
 ]
 
 

@@ -1,0 +1,695 @@
+"""The spreadsheet route into the social map: an Excel template (one row per service, Dutch columns, dropdowns
+from Keten's vocabularies, an instructions sheet) filled with the services the administrator keeps, and the
+check and import of a filled-in copy.
+
+The rules a person can rely on (also on the instructions sheet):
+- a row without Keten-id is a new service; a row with one changes that service, but only if its version is
+  still the one in the file (no silent overwrite of a change made after the template was downloaded);
+- a column that is left out of the file changes nothing; an empty cell empties that fact, except for the
+  address and phone columns: empty leaves the address or phone as it is;
+- a secret (shelter) address is never written into the template: its cells stay empty, so it stays as it is.
+"""
+
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from io import BytesIO
+
+import phonenumbers
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from keten.accounts.actor import Actor
+from keten.core.clock import now
+from keten.regions.models import LayerKind, Municipality
+from keten.regions.selectors import municipality_for_postcode, regions_for
+from keten.socialmap import taxonomy as vocabularies
+from keten.socialmap.editing import editable_services
+from keten.socialmap.forms import LANGUAGE_CHOICES
+from keten.socialmap.importing import Checked, FileRejected, Progress, RowError, Writer, importable_organizations
+from keten.socialmap.models import (
+    Address,
+    CapacityUnit,
+    Language,
+    Location,
+    Organization,
+    Phone,
+    Service,
+    ServiceAtLocation,
+    ServiceAttribute,
+    ServiceStatus,
+    TaxonomyTerm,
+)
+from keten.socialmap.selectors import resolve_place
+
+SHEET = "Diensten"
+LISTS_SHEET = "Keuzelijsten"
+HELP_SHEET = "Toelichting"
+#: Rows a template offers dropdowns for, and the most data rows one file may hold.
+MAX_ROWS = 5000
+SEPARATOR = ";"
+YES, NO = "ja", "nee"
+POSTCODE = re.compile(r"^\s*([1-9]\d{3})\s*([A-Za-z]{2})\s*$")
+UUID = re.compile(r"^[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}$")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the template. The headers are the file format, so they stay Dutch in any language."""
+
+    key: str
+    header: str
+    help: str
+    vocabulary: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+    multiple: bool = False
+    required: bool = False
+    whole_number: tuple[int, int] | None = None
+    width: int = 20
+    as_text: bool = False  # keeps Excel from turning 020 1234567 into a number
+
+
+def _dutch(choices) -> tuple[tuple[str, str], ...]:
+    """Choices as the file shows them: in Dutch, whatever language the page speaks (the file is a format)."""
+    with translation.override("nl"):
+        return tuple((value, str(label)) for value, label in choices if value)
+
+
+COLUMNS = (
+    Column("organization", "Organisatie", gettext_lazy("De organisatie die de dienst biedt, zoals die op de sociale "
+                                                       "kaart staat. Mag leeg als u er één beheert."), width=30),
+    Column("name", "Naam", gettext_lazy("Naam van de dienst."), required=True, width=34),
+    Column("description", "Omschrijving", gettext_lazy("Wat de dienst biedt."), width=40),
+    Column("status", "Status", gettext_lazy("Leeg: actief."), choices=_dutch(ServiceStatus.choices)),
+    Column("service_types", "Soort hulp", gettext_lazy("Eén of meer, gescheiden door een puntkomma."),
+           vocabulary=vocabularies.SERVICE_TYPE, multiple=True, required=True, width=30),
+    Column("audiences", "Doelgroep", gettext_lazy("Eén of meer, gescheiden door een puntkomma."),
+           vocabulary=vocabularies.AUDIENCE, multiple=True),
+    Column("eligibility_description", "Voor wie (toelichting)", gettext_lazy("Toelichting op wie er terecht kan."),
+           width=30),
+    Column("minimum_age", "Leeftijd van", gettext_lazy("Hele jaren; leeg: geen ondergrens."),
+           whole_number=(0, 120), width=12),
+    Column("maximum_age", "Leeftijd tot", gettext_lazy("Hele jaren, tot en met; leeg: geen bovengrens."),
+           whole_number=(0, 120), width=12),
+    Column("gender", "Geslacht", gettext_lazy("Leeg: iedereen."), vocabulary=vocabularies.GENDER, width=14),
+    Column("exploitation_forms", "Vormen van uitbuiting", gettext_lazy("Eén of meer, gescheiden door een "
+                                                                       "puntkomma."),
+           vocabulary=vocabularies.EXPLOITATION_FORM, multiple=True, width=30),
+    Column("residence_statuses", "Verblijfsstatus", gettext_lazy("Eén of meer, gescheiden door een puntkomma."),
+           vocabulary=vocabularies.RESIDENCE_STATUS, multiple=True, width=30),
+    Column("languages", "Talen", gettext_lazy("Talen waarin hulp mogelijk is, gescheiden door een puntkomma."),
+           choices=_dutch(LANGUAGE_CHOICES), multiple=True),
+    Column("funding", "Financiering", gettext_lazy("Wie de dienst betaalt; één of meer, gescheiden door een "
+                                                   "puntkomma."),
+           vocabulary=vocabularies.FUNDING_SOURCE, multiple=True, width=26),
+    Column("chain_role", "Rol in de keten", gettext_lazy("Alleen voor zorgcoördinatie, Veilig Thuis, politie "
+                                                         "(AVIM) en CoMensha."),
+           vocabulary=vocabularies.CHAIN_ROLE, width=26),
+    Column("capacity_unit", "Capaciteit eenheid", gettext_lazy("Waarin de plekken geteld worden."),
+           choices=_dutch(CapacityUnit.choices), width=14),
+    Column("capacity_total", "Capaciteit totaal", gettext_lazy("Aantal plekken in totaal."),
+           whole_number=(0, 100000), width=14),
+    Column("capacity_available", "Capaciteit beschikbaar", gettext_lazy("Aantal plekken dat nu vrij is."),
+           whole_number=(0, 100000), width=14),
+    Column("address_1", "Adres", gettext_lazy("Straat en huisnummer. Leeg: het adres blijft zoals het is."),
+           width=28),
+    Column("postal_code", "Postcode", gettext_lazy("Bijvoorbeeld 1011 AB."), width=12, as_text=True),
+    Column("city", "Plaats", gettext_lazy("Leeg: de naam van de gemeente."), width=18),
+    Column("municipality", "Gemeente", gettext_lazy("Naam of CBS-code (GM0363); leeg: volgt uit de postcode."),
+           width=18),
+    Column("confidential", "Geheim adres", gettext_lazy("ja: het adres wordt nooit openbaar getoond (opvang)."),
+           choices=((YES, YES), (NO, NO)), width=12),
+    Column("phone", "Telefoon", gettext_lazy("Telefoonnummer van de dienst. Leeg: blijft zoals het is."), width=16,
+           as_text=True),
+    Column("email", "E-mail", gettext_lazy("E-mailadres van de dienst."), width=26),
+    Column("url", "Website", gettext_lazy("Webadres van de dienst."), width=30),
+    Column("service_id", "Keten-id", gettext_lazy("Niet wijzigen. Leeg bij een nieuwe dienst."), width=38,
+           as_text=True),
+    Column("version", "Versie", gettext_lazy("Niet wijzigen. Leeg bij een nieuwe dienst."), width=8),
+)
+COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
+#: The plain fields of a service that columns set one to one.
+SERVICE_FIELDS = ("name", "description", "status", "eligibility_description", "minimum_age", "maximum_age",
+                  "capacity_unit", "capacity_total", "capacity_available", "email", "url")
+ADDRESS_KEYS = ("address_1", "postal_code", "city", "municipality", "confidential")
+
+
+def fold(text: str) -> str:
+    """Compare what a person typed without case, accents or extra spaces."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(ascii_text.casefold().split())
+
+
+def _vocabulary(name: str) -> vocabularies.Vocabulary:
+    return next(v for v in vocabularies.VOCABULARIES if v.name == name)
+
+
+def options(column: Column) -> list[str]:
+    """What a cell of the column may hold, as the dropdown shows it."""
+    if column.vocabulary:
+        return [term.name for term in _vocabulary(column.vocabulary).terms]
+    return [label for _value, label in column.choices]
+
+
+# --- The template ----------------------------------------------------------------------------------------------
+
+
+def template(actor: Actor) -> bytes:
+    """The template as an .xlsx file, filled with the services the actor keeps."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET
+    sheet.append([column.header for column in COLUMNS])
+    for cell, column in zip(sheet[1], COLUMNS, strict=True):
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE7F0")
+        sheet.column_dimensions[cell.column_letter].width = column.width
+        if column.as_text:
+            sheet.column_dimensions[cell.column_letter].number_format = "@"
+    sheet.freeze_panes = "B2"
+    for service in _services_of(actor):
+        sheet.append(_template_row(service))
+    _add_dropdowns(workbook, sheet)
+    _add_help(workbook)
+    output = BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def _services_of(actor: Actor):
+    return editable_services(actor).order_by("organization__name", "name").prefetch_related(
+        "attributes__taxonomy_term__taxonomy", "languages", "phones", "service_at_locations__location__addresses")
+
+
+def primary_location(service: Service) -> Location | None:
+    """The location the template shows: the first by name, as the public pages list them."""
+    links = sorted(service.service_at_locations.all(), key=lambda link: (link.location.name, str(link.id)))
+    return links[0].location if links else None
+
+
+def primary_phone(service: Service) -> Phone | None:
+    return min(service.phones.all(), key=lambda phone: (phone.number, str(phone.id)), default=None)
+
+
+def _template_row(service: Service) -> list:
+    """A service as a row of the template. A secret address stays out: its cells are left empty."""
+    location = primary_location(service)
+    public = location if location and not location.is_confidential else None
+    address = next(iter(public.addresses.all()), None) if public else None
+    phone = primary_phone(service)
+    terms = {}
+    for attribute in service.attributes.all():
+        terms.setdefault(attribute.taxonomy_term.taxonomy.name, []).append(attribute.taxonomy_term.name)
+    values = {
+        "organization": service.organization.name,
+        "status": dict(COLUMN_BY_KEY["status"].choices).get(service.status, ""),
+        "languages": f"{SEPARATOR} ".join(sorted(language.name for language in service.languages.all())),
+        "capacity_unit": dict(COLUMN_BY_KEY["capacity_unit"].choices).get(service.capacity_unit, ""),
+        "address_1": address.address_1 if address else "",
+        "postal_code": address.postal_code if address else "",
+        "city": address.city if address else "",
+        "municipality": public.municipality_id if public else "",
+        "confidential": (YES if location.is_confidential else NO) if location else "",
+        "phone": phone.number if phone else "",
+        "service_id": str(service.pk),
+        "version": service.version,
+    }
+    row = []
+    for column in COLUMNS:
+        if column.vocabulary:
+            row.append(f"{SEPARATOR} ".join(sorted(terms.get(column.vocabulary, []))))
+        else:
+            row.append(values[column.key] if column.key in values else getattr(service, column.key))
+    return row
+
+
+def _add_dropdowns(workbook: Workbook, sheet) -> None:
+    """Dropdowns from a hidden sheet of lists. A column that takes several values keeps its dropdown as a
+    suggestion (a person may type "Opvang; Zorg"); the check after upload is what counts."""
+    lists = workbook.create_sheet(LISTS_SHEET)
+    lists.sheet_state = "hidden"
+    last_row = MAX_ROWS + 1
+    lists_used = 0
+    for index, column in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(index)
+        cells = f"{letter}2:{letter}{last_row}"
+        if column.whole_number:
+            low, high = column.whole_number
+            validation = DataValidation(type="whole", operator="between", formula1=str(low), formula2=str(high),
+                                        allow_blank=True, showErrorMessage=True)
+            validation.error = _("Vul een heel getal in van {low} tot en met {high}.").format(low=low, high=high)
+        elif values := options(column):
+            lists_used += 1
+            list_letter = get_column_letter(lists_used)
+            lists[f"{list_letter}1"] = column.header
+            for row, value in enumerate(values, start=2):
+                lists[f"{list_letter}{row}"] = value
+            source = f"'{LISTS_SHEET}'!${list_letter}$2:${list_letter}${len(values) + 1}"
+            validation = DataValidation(type="list", formula1=source, allow_blank=True,
+                                        showErrorMessage=not column.multiple)
+            validation.error = _("Kies een waarde uit de lijst.")
+        else:
+            continue
+        validation.promptTitle = column.header[:32]
+        validation.prompt = str(column.help)[:255]
+        validation.showInputMessage = True
+        sheet.add_data_validation(validation)
+        validation.add(cells)
+
+
+def _add_help(workbook: Workbook) -> None:
+    sheet = workbook.create_sheet(HELP_SHEET, 0)
+    sheet.column_dimensions["A"].width = 26
+    sheet.column_dimensions["B"].width = 90
+    sheet.column_dimensions["C"].width = 12
+    lines = [
+        _("Sociale kaart: diensten importeren"),
+        _("Eén rij per dienst op het werkblad ‘Diensten’. Upload het ingevulde bestand bij Sociale kaart "
+          "bijhouden → Importeren."),
+        _("Keten controleert eerst elke rij en importeert niets zolang er fouten zijn; u ziet per rij wat er "
+          "niet klopt. U kunt daarna ook alleen de goede rijen laten importeren."),
+        _("Een rij zonder Keten-id wordt een nieuwe dienst. Een rij met Keten-id wijzigt die dienst, maar alleen "
+          "als niemand de dienst sinds het downloaden van dit bestand heeft gewijzigd (Versie); download anders "
+          "een nieuw sjabloon."),
+        _("Een lege cel maakt dat gegeven leeg. Bij Adres en Telefoon blijft een leeg veld zoals het is. Een "
+          "kolom die u verwijdert, verandert niets."),
+        _("Een geheim adres (opvang) staat nooit in dit bestand; laat de adreskolommen leeg om het te houden."),
+        _("Meerdere waarden in één cel scheidt u met een puntkomma, bijvoorbeeld: Opvang; Traumabehandeling."),
+    ]
+    for line in lines:
+        sheet.append([line])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for row in sheet.iter_rows(min_row=2, max_row=len(lines)):
+        sheet.merge_cells(start_row=row[0].row, start_column=1, end_row=row[0].row, end_column=3)
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[row[0].row].height = 32
+    sheet.append([])
+    sheet.append([_("Kolom"), _("Uitleg"), _("Verplicht")])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for column in COLUMNS:
+        values = options(column)
+        explanation = str(column.help) + (" " + _("Keuzes: {values}.").format(values=", ".join(values))
+                                          if values else "")
+        sheet.append([column.header, explanation, _("ja") if column.required else ""])
+        sheet.cell(sheet.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
+
+
+# --- Reading a filled-in copy ----------------------------------------------------------------------------------
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime | date):
+        value = value.isoformat()
+    return str(value).strip()
+
+
+def read_rows(content: bytes) -> tuple[list[str | None], list[tuple[int, dict[str, str]]]]:
+    """The column keys of the header (None for a column Keten does not know) and the non-empty data rows as
+    (row number, column key → text). Refuses what is not a readable workbook with a sheet of services."""
+    try:
+        workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl fails in many ways on a damaged or foreign file; all mean the same
+        raise FileRejected(_("Dit Excel-bestand kan niet worden gelezen. Sla het op als Excel-werkmap (.xlsx) "
+                             "en probeer het opnieuw.")) from error
+    try:
+        if SHEET in workbook.sheetnames:
+            sheet = workbook[SHEET]
+        else:
+            sheet = next((ws for ws in workbook.worksheets if ws.title not in (HELP_SHEET, LISTS_SHEET)), None)
+        if sheet is None:
+            raise FileRejected(_("Het bestand heeft geen werkblad ‘{sheet}’.").format(sheet=SHEET))
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        by_header = {fold(column.header): column.key for column in COLUMNS}
+        keys = [by_header.get(fold(_text(cell))) for cell in header or ()]
+        if "name" not in keys:
+            raise FileRejected(_("Het werkblad ‘{sheet}’ heeft geen kolom ‘Naam’ in de eerste rij. Gebruik het "
+                                 "sjabloon van Keten.").format(sheet=sheet.title))
+        data = []
+        for number, cells in enumerate(rows, start=2):
+            values = {key: _text(cell) for key, cell in zip(keys, cells, strict=False) if key}
+            if any(values.values()):
+                data.append((number, values))
+                if len(data) > MAX_ROWS:
+                    raise FileRejected(_("Het bestand heeft meer dan {count} rijen. Splits het in kleinere "
+                                         "bestanden.").format(count=MAX_ROWS))
+    finally:
+        workbook.close()
+    if not data:
+        raise FileRejected(_("Het werkblad ‘{sheet}’ bevat geen diensten.").format(sheet=sheet.title))
+    return keys, data
+
+
+# --- Checking rows ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PlaceOfService:
+    address_1: str
+    postal_code: str
+    city: str
+    municipality: Municipality
+    province: str
+    confidential: bool
+
+
+@dataclass
+class ServiceRow:
+    """A checked row: what the service should look like. Only the facts whose column is in the file are set."""
+
+    row: int
+    service: Service | None
+    version: int | None
+    organization: Organization
+    fields: dict = field(default_factory=dict)
+    terms: dict[str, set[TaxonomyTerm]] = field(default_factory=dict)
+    languages: dict[str, str] | None = None
+    place: PlaceOfService | None = None
+    phone: str = ""
+
+
+class RowChecker:
+    """Checks rows against the vocabularies and what the actor may change, with lookups cached per file."""
+
+    def __init__(self, actor: Actor, keys: list[str | None], rows: list[tuple[int, dict[str, str]]]):
+        self.actor = actor
+        self.present = {key for key in keys if key}
+        self.organizations = list(importable_organizations(actor))
+        wanted_ids = {values.get("service_id", "") for _row, values in rows}
+        wanted_ids = [text for text in wanted_ids if UUID.match(text)]
+        self.services = {str(service.pk): service for service in _services_of(actor).filter(pk__in=wanted_ids)}
+        self.terms = {}
+        for term in TaxonomyTerm.objects.select_related("taxonomy"):
+            self.terms[term.taxonomy.name, fold(term.name)] = term
+            self.terms[term.taxonomy.name, fold(term.code)] = term
+        self.languages = {}
+        for code, name in COLUMN_BY_KEY["languages"].choices:
+            self.languages[fold(code)] = self.languages[fold(name)] = (code, name)
+        self.places: dict[str, tuple[Municipality | None, str]] = {}
+        self.seen_ids: set[str] = set()
+
+    def check(self, row: int, values: dict[str, str]) -> tuple[ServiceRow | None, list[RowError]]:
+        errors: list[RowError] = []
+
+        def fail(key: str, message) -> None:
+            errors.append(RowError(sheet=SHEET, row=row, column=COLUMN_BY_KEY[key].header, message=str(message)))
+
+        service, version = self._existing(values, fail)
+        organization = self._organization(values.get("organization", ""), service, fail)
+        checked = ServiceRow(row=row, service=service, version=version, organization=organization)
+        for key in SERVICE_FIELDS:
+            if key in self.present:
+                try:
+                    checked.fields[key] = self._field(key, values.get(key, ""))
+                except ValidationError as error:
+                    fail(key, " ".join(error.messages))
+        self._check_bands(checked.fields, fail)
+        for column in COLUMNS:
+            if column.vocabulary and column.key in self.present:
+                checked.terms[column.vocabulary] = self._terms(column, values.get(column.key, ""), fail)
+        if service is None and not checked.terms.get(vocabularies.SERVICE_TYPE):
+            fail("service_types", _("Vul ten minste één soort hulp in."))
+        if "languages" in self.present:
+            checked.languages = self._languages(values.get("languages", ""), fail)
+        checked.place = self._place(values, fail)
+        if phone := values.get("phone", ""):
+            checked.phone = self._phone(phone, fail)
+        return (None if errors else checked), errors
+
+    def _existing(self, values, fail) -> tuple[Service | None, int | None]:
+        service_id, version_text = values.get("service_id", ""), values.get("version", "")
+        if not service_id:
+            return None, None
+        service_id = str(uuid.UUID(service_id)) if UUID.match(service_id) else service_id
+        service = self.services.get(service_id)
+        if service is None:
+            fail("service_id", _("Onbekende dienst, of een dienst die uw organisatie niet beheert. Laat Keten-id "
+                                 "leeg voor een nieuwe dienst."))
+            return None, None
+        if service_id in self.seen_ids:
+            fail("service_id", _("Deze dienst staat al in een eerdere rij."))
+        self.seen_ids.add(service_id)
+        if not version_text.isdigit():
+            fail("version", _("Vul de versie in zoals die in het sjabloon stond."))
+            return service, None
+        version = int(version_text)
+        if version != service.version:
+            fail("version", _("Deze dienst is gewijzigd nadat het sjabloon is gedownload (versie {old}, nu {new}). "
+                              "Download een nieuw sjabloon en breng uw wijziging daarin aan.").format(
+                old=version, new=service.version))
+        return service, version
+
+    def _organization(self, name: str, service: Service | None, fail) -> Organization | None:
+        if service is not None:
+            if name and fold(name) != fold(service.organization.name):
+                fail("organization", _("Een bestaande dienst kan niet naar een andere organisatie. Laat de "
+                                       "organisatie staan zoals die was."))
+            return service.organization
+        if not name:
+            if len(self.organizations) == 1:
+                return self.organizations[0]
+            fail("organization", _("Vul de organisatie in die de dienst biedt.") if self.organizations else
+                 _("Uw organisatie staat nog niet op de sociale kaart; importeer eerst een HSDS-datapakket of "
+                   "vraag een landelijk beheerder."))
+            return None
+        matches = [o for o in self.organizations if fold(o.name) == fold(name)]
+        if len(matches) != 1:
+            fail("organization", _("Onbekende organisatie, of een organisatie die u niet beheert.") if not matches
+                 else _("Er zijn meerdere organisaties met deze naam."))
+            return None
+        return matches[0]
+
+    def _field(self, key: str, text: str):
+        if key == "status":
+            return self._choice(key, text) or ServiceStatus.ACTIVE
+        if key == "capacity_unit":
+            return self._choice(key, text)
+        if column_range := COLUMN_BY_KEY[key].whole_number:
+            return forms.IntegerField(min_value=column_range[0], max_value=column_range[1],
+                                      required=False).clean(text)
+        if key == "email":
+            return forms.EmailField(required=False).clean(text)
+        if key == "url":
+            return forms.URLField(required=False, assume_scheme="https", max_length=200).clean(text)
+        model_field = Service._meta.get_field(key)
+        return forms.CharField(required=not model_field.blank, max_length=model_field.max_length).clean(text)
+
+    def _choice(self, key: str, text: str) -> str:
+        if not text:
+            return ""
+        for value, label in COLUMN_BY_KEY[key].choices:
+            if fold(text) in (fold(value), fold(label)):
+                return value
+        raise ValidationError(_("Kies een waarde uit de lijst."))
+
+    def _check_bands(self, fields: dict, fail) -> None:
+        low, high = fields.get("minimum_age"), fields.get("maximum_age")
+        if low is not None and high is not None and low > high:
+            fail("maximum_age", _("De leeftijd tot is lager dan de leeftijd van."))
+        total, available = fields.get("capacity_total"), fields.get("capacity_available")
+        if total is not None and available is not None and available > total:
+            fail("capacity_available", _("Er kunnen niet meer plekken vrij zijn dan er in totaal zijn."))
+
+    def _terms(self, column: Column, text: str, fail) -> set[TaxonomyTerm]:
+        parts = [part.strip() for part in re.split(r"[;\n]", text) if part.strip()]
+        if len(parts) > 1 and not column.multiple:
+            fail(column.key, _("Kies één waarde."))
+        terms = set()
+        for part in parts:
+            term = self.terms.get((column.vocabulary, fold(part)))
+            if term is None:
+                fail(column.key, _("‘{value}’ staat niet in de lijst. Kies uit: {values}.").format(
+                    value=part[:60], values=", ".join(options(column))))
+            else:
+                terms.add(term)
+        return terms
+
+    def _languages(self, text: str, fail) -> dict[str, str]:
+        found = {}
+        for part in (p.strip() for p in re.split(r"[;,\n]", text) if p.strip()):
+            if fold(part) in self.languages:
+                code, name = self.languages[fold(part)]
+                found[code] = name
+            else:
+                fail("languages", _("‘{value}’ is geen taal uit de lijst.").format(value=part[:40]))
+        return found
+
+    def _place(self, values: dict[str, str], fail) -> PlaceOfService | None:
+        """The address where the service is offered; None (no change) when the address cells are empty."""
+        address_1, postcode = values.get("address_1", ""), values.get("postal_code", "")
+        if not (address_1 or postcode):
+            return None
+        if not address_1:
+            fail("address_1", _("Vul straat en huisnummer in, of laat ook de postcode leeg."))
+        match = POSTCODE.match(postcode)
+        if not match:
+            fail("postal_code", _("Vul een Nederlandse postcode in, zoals 1011 AB."))
+            return None
+        municipality, province = self._municipality(values.get("municipality", ""), match.group(1))
+        if municipality is None:
+            fail("municipality" if values.get("municipality") else "postal_code",
+                 _("De gemeente is niet te bepalen; vul de naam of CBS-code van de gemeente in."))
+            return None
+        confidential = fold(values.get("confidential", ""))
+        if confidential not in ("", YES, NO):
+            fail("confidential", _("Vul ja of nee in."))
+        if len(address_1) > Address._meta.get_field("address_1").max_length:
+            fail("address_1", _("Het adres is te lang."))
+        return PlaceOfService(address_1=address_1, postal_code=(match.group(1) + match.group(2)).upper(),
+                              city=values.get("city", "")[:100] or municipality.name, municipality=municipality,
+                              province=province, confidential=confidential == YES)
+
+    def _municipality(self, text: str, pc4: str) -> tuple[Municipality | None, str]:
+        key = text or pc4
+        if key not in self.places:
+            if text:
+                place = resolve_place(text)
+                municipality = place.municipality if place else None
+            else:
+                municipality = municipality_for_postcode(pc4)
+            province = regions_for(municipality).get(LayerKind.PROVINCE) if municipality else None
+            self.places[key] = (municipality, province.name if province else "")
+        return self.places[key]
+
+    def _phone(self, text: str, fail) -> str:
+        try:
+            valid = phonenumbers.is_possible_number(phonenumbers.parse(text, "NL"))
+        except phonenumbers.NumberParseException:
+            valid = False
+        if not valid or len(text) > Phone._meta.get_field("number").max_length:
+            fail("phone", _("Geen geldig telefoonnummer."))
+        return text
+
+
+def check(actor: Actor, content: bytes, progress: Progress) -> Checked:
+    keys, rows = read_rows(content)
+    progress.start(len(rows))
+    checker = RowChecker(actor, keys, rows)
+    checked = Checked(rows_total=len(rows), plan=[], partial=True)
+    for row, values in rows:
+        service_row, errors = checker.check(row, values)
+        checked.errors += errors
+        if service_row is not None:
+            checked.plan.append(service_row)
+        progress.step()
+    return checked
+
+
+# --- Importing checked rows ------------------------------------------------------------------------------------
+
+
+def apply(checked: Checked, writer: Writer) -> None:
+    """Write every checked row (the bad ones never made it into the plan)."""
+    for row in checked.plan:
+        if row.service is None:
+            _create(row, writer)
+        else:
+            _update(row, writer)
+
+
+def _create(row: ServiceRow, writer: Writer) -> None:
+    moment = now()
+    fields = {**row.fields, "status": row.fields.get("status") or ServiceStatus.ACTIVE}
+    if any(fields.get(key) is not None for key in ("capacity_total", "capacity_available")):
+        fields["capacity_updated_at"] = moment
+    service = writer.create(Service, organization=row.organization, last_verified_at=moment,
+                            last_verified_by=writer.actor.user, **fields)
+    for terms in row.terms.values():
+        for term in sorted(terms, key=lambda t: t.code):
+            writer.create(ServiceAttribute, service=service, taxonomy_term=term)
+    for code, name in sorted((row.languages or {}).items()):
+        writer.create(Language, service=service, code=code, name=name)
+    if row.place:
+        writer.create(ServiceAtLocation, service=service, location=_location(row.organization, row.place, writer))
+    if row.phone:
+        writer.create(Phone, service=service, number=row.phone)
+
+
+def _update(row: ServiceRow, writer: Writer) -> None:
+    service = row.service
+    attributes = {a.taxonomy_term_id: a for a in service.attributes.all()}
+    term_changes = []  # (attribute to remove | None, term to add | None)
+    for vocabulary, wanted in row.terms.items():
+        current = {a.taxonomy_term for a in attributes.values() if a.taxonomy_term.taxonomy.name == vocabulary}
+        term_changes += [(attributes[term.pk], None) for term in current - wanted]
+        term_changes += [(None, term) for term in wanted - current]
+    languages = {lang.code: lang for lang in service.languages.all()}
+    language_changes = [] if row.languages is None else (
+        [(languages[code], None) for code in languages.keys() - row.languages.keys()]
+        + [(None, (code, row.languages[code])) for code in sorted(row.languages.keys() - languages.keys())])
+    location = primary_location(service)
+    move = row.place is not None and not _is_at(location, row.place)
+    phone = primary_phone(service)
+    phone_change = bool(row.phone) and (phone is None or phone.number != row.phone)
+    fields_change = any(getattr(service, key) != value for key, value in row.fields.items())
+    if not (fields_change or term_changes or language_changes or move or phone_change):
+        return  # nothing differs: the service is left alone (and keeps its version)
+    moment = now()
+    values = {**row.fields, "last_verified_at": moment, "last_verified_by_id": writer.actor.user.pk}
+    if any(key in row.fields and row.fields[key] != getattr(service, key)
+           for key in ("capacity_total", "capacity_available")):
+        values["capacity_updated_at"] = moment
+    writer.update(service, values, expected_version=row.version)
+    for attribute, term in term_changes:
+        if attribute is not None:
+            writer.delete(attribute)
+        else:
+            writer.create(ServiceAttribute, service=service, taxonomy_term=term)
+    for language, new in language_changes:
+        if language is not None:
+            writer.delete(language)
+        else:
+            writer.create(Language, service=service, code=new[0], name=new[1])
+    if move:
+        _move(service, location, _location(service.organization, row.place, writer), writer)
+    if phone_change:
+        if phone is None:
+            writer.create(Phone, service=service, number=row.phone)
+        else:
+            writer.update(phone, {"number": row.phone})
+
+
+def _is_at(location: Location | None, place: PlaceOfService) -> bool:
+    if location is None or location.is_confidential != place.confidential:
+        return False
+    return any(fold(a.address_1) == fold(place.address_1) and a.postal_code.upper() == place.postal_code
+               for a in location.addresses.all())
+
+
+def _location(organization: Organization, place: PlaceOfService, writer: Writer) -> Location:
+    """The organisation's location at this address (with the same secrecy), made if it has none yet."""
+    for location in Location.objects.filter(organization=organization, is_confidential=place.confidential,
+                                            addresses__postal_code=place.postal_code).prefetch_related("addresses"):
+        if _is_at(location, place):
+            return location
+    location = writer.create(Location, organization=organization, municipality=place.municipality,
+                             name=f"{organization.name}, {place.city}", is_confidential=place.confidential)
+    writer.create(Address, location=location, address_1=place.address_1, postal_code=place.postal_code,
+                  city=place.city, state_province=place.province)
+    return location
+
+
+def _move(service: Service, old: Location | None, new: Location, writer: Writer) -> None:
+    """Offer the service at `new` instead of its primary location (its other locations stay)."""
+    links = list(service.service_at_locations.all())
+    if any(link.location_id == new.pk for link in links):
+        return
+    current = next((link for link in links if old is not None and link.location_id == old.pk), None)
+    if current is None:
+        writer.create(ServiceAtLocation, service=service, location=new)
+    else:
+        writer.update(current, {"location_id": new.pk})
