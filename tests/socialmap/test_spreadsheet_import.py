@@ -7,6 +7,7 @@ The fixture's names contain "Kwikstaart", a word no demo record uses."""
 
 import io
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,8 +21,10 @@ from keten.accounts.actor import Actor
 from keten.accounts.models import Organisation
 from keten.accounts.roles import OrganisationType, Role
 from keten.audit.models import AuditEvent
+from keten.core.clock import now
 from keten.socialmap import spreadsheet
 from keten.socialmap.models import (
+    IMPORT_STALLED_AFTER,
     Address,
     ImportJob,
     ImportStatus,
@@ -322,3 +325,14 @@ def test_the_real_worker_runs_the_job_while_the_page_polls(kwik, browser_of, set
     last = browser_of.get(url, headers={"HX-Request": "true"})
     assert last.status_code == 286 and "Alle rijen zijn gecontroleerd en geïmporteerd." in last.content.decode()
     assert Service.objects.filter(name="Kwikstaart Crisisopvang").exists()
+
+
+def test_a_job_no_worker_picks_up_says_so_and_stops_polling(kwik, browser_of, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    _response, job = upload(browser_of, workbook([NEW_ROW]))  # queued; no worker runs in this test
+    url = reverse("socialmap_admin:import-job", args=[job.pk])
+    assert browser_of.get(url, headers={"HX-Request": "true"}).status_code == 200
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=now() - IMPORT_STALLED_AFTER - timedelta(minutes=1))
+    last = browser_of.get(url, headers={"HX-Request": "true"})
+    assert last.status_code == 286 and "nog niet opgepakt" in last.content.decode()
+    assert 'hx-trigger="every 1s"' not in browser_of.get(url).content.decode()

@@ -64,7 +64,7 @@ def import_job(request, job_id):
                "good_rows": job.rows_total - job.rows_failed}
     if request.headers.get("HX-Request"):
         return render(request, "socialmap/edit/import_job_status.html", context,
-                      status=STOP_POLLING if job.is_finished else 200)
+                      status=STOP_POLLING if job.is_finished or job.is_stalled else 200)
     return render(request, "socialmap/edit/import_job.html", context)
 
 

@@ -323,6 +323,10 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Mislukt")
 
 
+#: How long an import job may go without a sign of life from the worker before the page says it stalled.
+IMPORT_STALLED_AFTER = timedelta(minutes=15)
+
+
 class ImportJob(BaseModel):
     """One uploaded spreadsheet or HSDS data package, checked and imported in the background
     (keten.socialmap.tasks). The file lives in the row itself until it is imported: the worker may run on
@@ -360,3 +364,9 @@ class ImportJob(BaseModel):
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
+
+    @property
+    def is_stalled(self) -> bool:
+        """Unfinished, and its worker silent for longer than a healthy one ever is (it writes progress every few
+        rows): the worker stopped, or none runs. The import was one transaction, so nothing was half imported."""
+        return not self.is_finished and self.updated_at < now() - IMPORT_STALLED_AFTER

@@ -4,10 +4,10 @@ import uuid
 
 from django_tasks import task
 
-from keten.socialmap import datapackage, importing, spreadsheet
+from keten.socialmap import importing, package_import, spreadsheet
 from keten.socialmap.models import ImportKind
 
-FORMATS = {ImportKind.SPREADSHEET: spreadsheet, ImportKind.DATA_PACKAGE: datapackage}
+FORMATS = {ImportKind.SPREADSHEET: spreadsheet, ImportKind.DATA_PACKAGE: package_import}
 
 
 @task()
