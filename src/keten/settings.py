@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "keten.policy",
     "keten.identity",
     "keten.socialmap",
+    "keten.intake",
     "keten.web",
     "keten.demo",
 ]

@@ -18,5 +18,6 @@ urlpatterns = [
     path("sociale-kaart/beheer/", include("keten.socialmap.edit_urls")),
     path("", include("keten.policy.urls")),
     path("personen/", include("keten.identity.urls")),
+    path("", include("keten.intake.urls")),
     path("", include("keten.web.urls")),
 ]
