@@ -16,6 +16,7 @@ run: install
 	$(DEV) $(MANAGE) migrate --noinput
 	$(DEV) $(MANAGE) createcachetable
 	$(DEV) $(MANAGE) load_regions
+	$(DEV) $(MANAGE) load_indicators
 	$(DEV) $(MANAGE) load_taxonomies
 	$(DEV) $(MANAGE) seed_demo
 	@echo

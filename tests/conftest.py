@@ -63,6 +63,7 @@ def _build_world() -> None:
 
     call_command("load_regions", verbosity=0)
     call_command("load_taxonomies", verbosity=0)
+    call_command("load_indicators", verbosity=0)
     memberships = seed_demo(credentials=DEMO_CREDENTIALS)
     User.objects.filter(pk__in=[m.user_id for m in memberships]).update(is_demo=False)
 

@@ -79,6 +79,10 @@ ROUTES = {
     "hsds:service-at-location": (PUBLIC, {"id": NO_ID}, "GET"),
     "hsds:datapackage": (PUBLIC, {}, "GET"),
     "policy:guide-step": (PUBLIC, {}, "GET"),
+    # The Aanmeldwijzer for front-desk staff: public, stores nothing (tests/intake/test_guide.py).
+    "intake:guide": (PUBLIC, {}, "GET"),
+    "intake:guide-advice": (PUBLIC, {}, "GET"),
+    "intake:guide-text": (PUBLIC, {"lang": "pl"}, "GET"),
     "web:health": (PUBLIC, {}, "GET"),
     "accounts:membership-switch": (ANY_ROLE, {}, "POST"),
     "accounts:user-list": (roles(R.FUNCTIONAL_ADMIN), {}, "GET"),

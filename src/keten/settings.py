@@ -333,3 +333,10 @@ EMAIL_HOST = os.environ.get("KETEN_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("KETEN_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("KETEN_FROM_EMAIL", "keten@localhost")
 KETEN_AUDIT_PARTITIONS = int(os.environ.get("KETEN_AUDIT_PARTITIONS", "16"))
+
+# --- Signal intake: how soon a new signal must be triaged, per urgency (keten.intake.deadlines) ---------------
+# One of working_days (Dutch working days: no weekends or public holidays), days, hours or minutes per urgency.
+KETEN_INTAKE_TRIAGE_DEADLINES = {"acute": {"hours": 1}, "high": {"working_days": 1}, "normal": {"working_days": 5}}
+# Days the government equates with a public holiday by decree (Algemene termijnenwet art. 3 lid 3), as
+# "YYYY-MM-DD"; they do not count as working days either.
+KETEN_INTAKE_EXTRA_HOLIDAYS: list[str] = []

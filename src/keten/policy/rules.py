@@ -71,6 +71,9 @@ RULES: tuple[Rule, ...] = (
     grant(R.CARE_COORDINATOR, C.IDENTITY, P.CARE_COORDINATION, PSEUDO, "wmo", REGION),
     grant(R.CARE_COORDINATOR, C.OPERATIONAL, P.CARE_COORDINATION, ALLOW, "wmo", OWN, REGION, SHARED, CONSENT),
     grant(R.CARE_COORDINATOR, C.SPECIAL, P.CARE_COORDINATION, ALLOW, "avg_9_2_h", OWN, CONSENT),
+    # A signal shared with (routed to) the coordinator comes with its description, which may touch on health or
+    # sexual life (intake.Signal.description is special).
+    grant(R.CARE_COORDINATOR, C.SPECIAL, P.CARE_COORDINATION, ALLOW, "avg_9_2_g", SHARED),
     # Shelter addresses: the region's care coordinator places victims there (DESIGN.md, privacy rule 6).
     grant(R.CARE_COORDINATOR, C.SECRET_LOCATION, P.CARE_COORDINATION, ALLOW, "wmo", OWN, REGION),
     grant(R.CARE_COORDINATOR, C.IDENTITY, P.TABLE_MEETING, PSEUDO, "wgs", OWN, REGION, SHARED),
@@ -80,12 +83,19 @@ RULES: tuple[Rule, ...] = (
     grant(R.TABLE_CHAIR, C.OPERATIONAL, P.TABLE_MEETING, ALLOW, "wgs", OWN, REGION, SHARED),
     grant(R.TABLE_MEMBER, C.IDENTITY, P.TABLE_MEETING, PSEUDO, "wgs", OWN, REGION, SHARED),
     grant(R.TABLE_MEMBER, C.OPERATIONAL, P.TABLE_MEETING, ALLOW, "wgs", OWN, REGION, SHARED),
+    # A signal's description: the reporting organisation reads back what it wrote; other signals' descriptions
+    # stay withheld from the pseudonymised table view.
+    grant(R.TABLE_CHAIR, C.SPECIAL, P.TABLE_MEETING, ALLOW, "wgs", OWN),
+    grant(R.TABLE_MEMBER, C.SPECIAL, P.TABLE_MEETING, ALLOW, "wgs", OWN),
     # Police AVIM, KMar, labour inspectorate: investigation under their own law.
     grant(R.POLICE_INVESTIGATOR, C.IDENTITY, P.INVESTIGATION, ALLOW, "avg_10_wpg", OWN, REGION, SHARED,
           org_types=INVESTIGATIVE),
     grant(R.POLICE_INVESTIGATOR, C.CRIMINAL, P.INVESTIGATION, ALLOW, "avg_10_wpg", OWN, REGION, SHARED,
           org_types=INVESTIGATIVE),
     grant(R.POLICE_INVESTIGATOR, C.OPERATIONAL, P.INVESTIGATION, ALLOW, "avg_10_wpg", OWN, REGION, SHARED,
+          org_types=INVESTIGATIVE),
+    # A signal's description may touch on sexual life or health; the police read it with the case (Wpg).
+    grant(R.POLICE_INVESTIGATOR, C.SPECIAL, P.INVESTIGATION, ALLOW, "avg_10_wpg", OWN, REGION, SHARED,
           org_types=INVESTIGATIVE),
     grant(R.POLICE_INVESTIGATOR, C.IDENTITY, P.TABLE_MEETING, PSEUDO, "wpg_partnership", OWN, REGION, SHARED,
           org_types=INVESTIGATIVE),
@@ -106,6 +116,9 @@ RULES: tuple[Rule, ...] = (
           org_types={T.VEILIG_THUIS}),
     grant(R.VEILIG_THUIS_WORKER, C.SPECIAL, P.SIGNAL_ASSESSMENT, ALLOW, "avg_9_2_g", OWN,
           org_types={T.VEILIG_THUIS}),
+    # A signal shared with (routed to) Veilig Thuis is assessed with its description, as under the meldcode.
+    grant(R.VEILIG_THUIS_WORKER, C.SPECIAL, P.SIGNAL_ASSESSMENT, ALLOW, "meldcode", SHARED,
+          org_types={T.VEILIG_THUIS}),
     grant(R.VEILIG_THUIS_WORKER, C.IDENTITY, P.TABLE_MEETING, PSEUDO, "wgs", OWN, REGION, SHARED,
           org_types={T.VEILIG_THUIS}),
     grant(R.VEILIG_THUIS_WORKER, C.OPERATIONAL, P.TABLE_MEETING, ALLOW, "wgs", OWN, REGION, SHARED,
@@ -119,6 +132,9 @@ RULES: tuple[Rule, ...] = (
           org_types={T.COMENSHA}),
     grant(R.REGISTRATION_OFFICER, C.OPERATIONAL, P.REGISTRATION, ALLOW, "besluit_politiegegevens_comensha",
           OWN, SHARED, CONSENT, org_types={T.COMENSHA}),
+    # A signal reported to CoMensha (shared by police or KMar) is registered with its description.
+    grant(R.REGISTRATION_OFFICER, C.SPECIAL, P.REGISTRATION, ALLOW, "besluit_politiegegevens_comensha",
+          OWN, SHARED, org_types={T.COMENSHA}),
     grant(R.REGISTRATION_OFFICER, C.SECRET_LOCATION, P.REGISTRATION, ALLOW, "avg_6_1_e", OWN, REGION,
           org_types={T.COMENSHA}),  # CoMensha places victims in COSM shelters across the country
     # National analyst: figures only.

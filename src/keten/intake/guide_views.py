@@ -1,0 +1,91 @@
+"""Pages of the Aanmeldwijzer, the public guide for front-desk staff: the questions, the advice (who to call now
+and what to say) and a short text for the person in their language, printable. No login, no JavaScript needed,
+nothing stored: the answers travel in the query string of a GET form."""
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from keten.intake.guide import NOT_NEEDED, WHAT_TO_SAY, Advice, Answers, advise
+from keten.intake.guide_forms import GuideForm, initial_from
+from keten.intake.guide_texts import PERSON_TEXTS, TEXTS_BY_LANG
+from keten.socialmap.forms import LANGUAGE_CHOICES
+from keten.socialmap.selectors import who_to_call
+
+#: The Dutch name of each language, for the worker who cannot read "Български".
+DUTCH_NAMES = dict(LANGUAGE_CHOICES)
+
+
+def _languages() -> list[dict]:
+    return [{"lang": text["lang"], "name": text["name"], "dutch_name": DUTCH_NAMES[text["lang"]]}
+            for text in PERSON_TEXTS]
+
+
+def _advice(form: GuideForm) -> Advice:
+    """The advice for what was answered well; without a known place, with the national lines only."""
+    form.is_valid()
+    place = form.cleaned_data.get("place")
+    return advise(form.answers(), who_to_call(place.municipality) if place else None)
+
+
+def _answers_given(form: GuideForm) -> list[tuple[str, str]]:
+    """Each question with the answer chosen, in words."""
+    rows = []
+    for name in ("noticed", "place", "minor", "danger"):
+        field, value = form.fields[name], form.cleaned_data[name]
+        if name == "place":
+            text = value.municipality.name
+        else:
+            labels = dict(field.choices)
+            text = "; ".join(str(labels[code]) for code in value) if name == "noticed" else str(labels[value])
+        rows.append((field.label, text))
+    return rows
+
+
+@require_GET
+def guide(request):
+    """The questions; filled in with the answers given before when the worker comes back to change them."""
+    return render(request, "intake/guide/questions.html", {"form": GuideForm(initial=initial_from(request.GET))})
+
+
+@require_GET
+def guide_advice(request):
+    if not request.GET:
+        return redirect("intake:guide")
+    form = GuideForm(request.GET)
+    advice = _advice(form)
+    if not form.is_valid():
+        # The worker may be in a hurry: the errors, and the numbers that work anywhere meanwhile.
+        return render(request, "intake/guide/questions.html", {"form": form, "advice": advice})
+    # Minimal signal (issue 5 part 5, optional): here the worker will be offered to leave a signal without
+    # personal data of their own, for the region's triage queue, once intake's Signal model and its service
+    # exist. It must be a rate-limited POST that stores through that service and reveals nothing about
+    # existing signals; the advice page marks where its link goes.
+    return render(request, "intake/guide/advice.html", {
+        "form": form,
+        "advice": advice,
+        "place": form.cleaned_data["place"],
+        "answers_given": _answers_given(form),
+        "what_to_say": WHAT_TO_SAY,
+        "not_needed": NOT_NEEDED,
+        "languages": _languages(),
+        "query": form.query_string(),
+    })
+
+
+@require_GET
+def guide_text(request, lang: str):
+    """The text for the person in one language, with numbers to call: those of the advice when the answers
+    come along, otherwise the national ones."""
+    text = TEXTS_BY_LANG.get(lang)
+    if text is None:
+        raise Http404
+    form = GuideForm(request.GET)
+    advice = _advice(form) if request.GET else advise(Answers(), None)
+    return render(request, "intake/guide/text.html", {
+        "text": text,
+        "dutch_name": DUTCH_NAMES[lang],
+        "contacts": advice.for_the_person,
+        "languages": _languages(),
+        "query": form.query_string() if form.is_valid() else "",
+    })

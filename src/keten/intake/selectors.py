@@ -1,0 +1,210 @@
+"""Reads of the intake app. Signals are read through policy: lists through visible_to() before any filter, one
+signal through decide() per data category, and every read that returns personal data leaves one audit event. The
+indicator catalogue holds no personal data."""
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from keten.accounts.actor import Actor
+from keten.accounts.roles import OrganisationType
+from keten.audit.services import record as audit
+from keten.core.clock import now
+from keten.core.errors import PermissionDenied
+from keten.core.privacy import DataCategory
+from keten.identity.masking import mask
+from keten.intake.deadlines import Deadline, deadline_of
+from keten.intake.models import (
+    ExploitationForm,
+    IndicatorKind,
+    IndicatorVersion,
+    PersonRole,
+    Signal,
+    SignalTransition,
+    Theme,
+)
+from keten.intake.workflow import AWAITING_TRIAGE, CloseReason, Status
+from keten.policy.decisions import Decision, decide, fetch_with_relations, visible_to
+from keten.policy.rules import Effect
+from keten.regions.models import Region
+
+# --- The catalogue -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThemeGroup:
+    theme: str
+    label: str
+    versions: tuple[IndicatorVersion, ...]
+
+
+def indicator_catalogue(*, forms: Collection[str] = ()) -> list[ThemeGroup]:
+    """The indicators a reporter can choose now, in their current wording, grouped by theme in the order of
+    Theme. With `forms`, only those for one of these forms or for any form ("unknown" narrows nothing)."""
+    versions = (IndicatorVersion.objects.filter(valid_until__isnull=True, indicator__is_active=True)
+                .select_related("indicator").order_by("indicator__code"))
+    chosen = set(forms) - {ExploitationForm.UNKNOWN}
+    if chosen:
+        versions = versions.filter(indicator__form__in=[*chosen, "any"])
+    by_theme: dict[str, list[IndicatorVersion]] = {}
+    for version in versions:
+        by_theme.setdefault(version.indicator.theme, []).append(version)
+    return [ThemeGroup(theme, Theme(theme).label, tuple(by_theme[theme])) for theme in Theme.values
+            if theme in by_theme]
+
+
+# --- Lists of signals ----------------------------------------------------------------------------------------------
+
+
+def signals_visible(*, actor: Actor, purpose: str) -> QuerySet[Signal]:
+    """The signals the actor may see for `purpose`, newest first. Asking for the list is audited as one search."""
+    signals = visible_to(actor, purpose, Signal.objects.all()).select_related("municipality", "reporter_organisation")
+    audit(actor=actor, action="search", object_type="intake.signal", purpose=purpose)
+    return signals
+
+
+def overdue_signals(*, actor: Actor, purpose: str, region: Region | None = None,
+                    at: datetime | None = None) -> QuerySet[Signal]:
+    """Signals still waiting for triage after their deadline, most overdue first: those the actor may see for
+    `purpose`, and of those, with `region`, the ones in that region. Audited as one search."""
+    signals = visible_to(actor, purpose, Signal.objects.all()).filter(
+        status__in=AWAITING_TRIAGE, triage_due_at__lt=at or now())
+    if region is not None:
+        signals = signals.filter(municipality__in=region.municipalities.all())
+    audit(actor=actor, action="search", object_type="intake.signal", purpose=purpose)
+    return signals.select_related("municipality", "reporter_organisation").order_by("triage_due_at")
+
+
+# --- One signal ------------------------------------------------------------------------------------------------------
+
+
+def signal_for(*, actor: Actor, signal_id, purpose: str) -> Signal | None:
+    """One signal, if the actor may see it at all for `purpose`; None otherwise (the view answers 404, so an id
+    out of reach does not even confirm that the signal exists). Its relations to the actor come with it."""
+    found = fetch_with_relations(actor, purpose, Signal.objects.filter(pk=signal_id).select_related(
+        "municipality", "reporter_organisation", "reporter_membership"))
+    if not found or not decide(actor, "read", found[0], purpose).allowed:
+        return None
+    return found[0]
+
+
+@dataclass(frozen=True)
+class PersonView:
+    role: str
+    role_label: str
+    alias: str
+    subject_id: object
+    estimated_age: int | None
+    is_minor: bool | None
+
+
+@dataclass(frozen=True)
+class EntityView:
+    """An entity as this actor may see it: `shown` in full, masked (the last digits of a phone number), or None."""
+
+    kind: str
+    label: str
+    shown: str | None
+    is_place: bool
+
+
+@dataclass(frozen=True)
+class StepView:
+    """One step of the history. `by` is the role and organisation that took it; `note` is None when hidden."""
+
+    from_status: str
+    to_status: str
+    to_label: str
+    at: datetime
+    by: str
+    close_reason: str
+    referred_to: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class SignalView:
+    """A signal as this actor may see it for one purpose. The operational facts are always there (else there is
+    no view); the description and notes need the special category, the entities' values the identity category.
+    `special` and `identity` are the decisions, so a page can say why something is withheld."""
+
+    signal: Signal
+    decision: Decision
+    special: Decision
+    identity: Decision
+    forms: tuple[str, ...]
+    indicators: tuple[IndicatorVersion, ...]
+    description: str | None
+    people: tuple[PersonView, ...]
+    entities: tuple[EntityView, ...]
+    history: tuple[StepView, ...]
+    deadline: Deadline
+
+    @property
+    def hard_indicator_count(self) -> int:
+        return sum(1 for version in self.indicators if version.indicator.kind == IndicatorKind.HARD)
+
+
+def _full(decision: Decision) -> bool:
+    return decision.allowed and not decision.pseudonymised
+
+
+def signal_view(*, actor: Actor, signal: Signal, purpose: str) -> SignalView:
+    """Everything about one signal the actor may see for `purpose`, read once and audited once (who, which signal,
+    why, on which basis, and whether personal data was shown in full or withheld)."""
+    decision = decide(actor, "read", signal, purpose)
+    if not decision.allowed:
+        audit(actor=actor, action="denied", target=signal, purpose=purpose, decision=decision.mode)
+        raise PermissionDenied(decision.reason)
+    special = decide(actor, "read", signal, purpose, category=DataCategory.SPECIAL)
+    identity = decide(actor, "read", signal, purpose, category=DataCategory.IDENTITY)
+    shown = Effect.ALLOW if _full(special) or _full(identity) else Effect.PSEUDONYMISE
+    audit(actor=actor, action="read", target=signal, purpose=purpose, basis=decision.basis.code, decision=shown)
+    return SignalView(
+        signal=signal, decision=decision, special=special, identity=identity,
+        forms=tuple(str(ExploitationForm(f).label) for f in signal.forms.values_list("form", flat=True)),
+        indicators=tuple(signal.indicators.select_related("indicator").order_by("indicator__code")),
+        description=signal.description if _full(special) else None,
+        people=tuple(_people(signal)),
+        entities=tuple(_entities(signal, identity)),
+        history=tuple(_history(signal, show_notes=_full(special))),
+        deadline=deadline_of(signal),
+    )
+
+
+def _people(signal: Signal):
+    for person in signal.people.select_related("subject"):
+        alias = person.subject.alias if person.subject_id else _("Persoon zonder bekende gegevens")
+        yield PersonView(person.role, str(PersonRole(person.role).label), str(alias), person.subject_id,
+                         person.estimated_age, person.is_minor)
+
+
+def _entities(signal: Signal, identity: Decision):
+    for link in signal.entity_links.select_related("entity"):
+        entity = link.entity
+        if _full(identity):
+            shown = entity.display
+        elif identity.allowed:
+            shown = mask(entity.kind, entity.value)
+        else:
+            shown = None
+        yield EntityView(entity.kind, entity.get_kind_display(), shown, link.is_place)
+
+
+def _history(signal: Signal, *, show_notes: bool):
+    steps = SignalTransition.objects.filter(signal=signal).select_related("membership__organisation")
+    for step in steps:
+        if step.membership_id:
+            by = f"{step.membership.get_role_display()}, {step.membership.organisation.name}"
+        else:
+            by = str(_("Aanmeldwijzer"))
+        yield StepView(
+            from_status=step.from_status, to_status=step.to_status, to_label=str(Status(step.to_status).label),
+            at=step.at, by=by,
+            close_reason=str(CloseReason(step.close_reason).label) if step.close_reason else "",
+            referred_to=str(OrganisationType(step.referred_to).label) if step.referred_to else "",
+            note=step.note if show_notes or not step.note else None,
+        )

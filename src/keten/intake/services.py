@@ -1,0 +1,468 @@
+"""Writes of the intake app: loading and keeping the indicator catalogue, registering signals (by a professional
+or through the public guide) and moving them through their workflow. Each is one transaction with its audit event.
+
+Attachments (issue 5, part 2) are not part of this slice."""
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from keten.accounts.actor import Actor
+from keten.accounts.models import Membership, Organisation
+from keten.accounts.roles import Role
+from keten.audit.services import record as audit
+from keten.core.clock import now, today
+from keten.core.concurrency import save_versioned
+from keten.core.errors import ConcurrentUpdate, PermissionDenied, ValidationFailed
+from keten.identity.models import ATTRIBUTE_NORMALISER, AttributeKind, EntityKind, Subject
+from keten.identity.normalise import InvalidValue, normalise
+from keten.identity.services import entity_register, subject_register
+from keten.intake import catalogue, deadlines, workflow
+from keten.intake.models import (
+    ADULT_AGE,
+    ExploitationForm,
+    Indicator,
+    IndicatorForm,
+    IndicatorKind,
+    IndicatorVersion,
+    PersonRole,
+    ReporterKind,
+    Signal,
+    SignalEntity,
+    SignalForm,
+    SignalPerson,
+    SignalTransition,
+    Theme,
+    Urgency,
+)
+from keten.intake.workflow import Status
+from keten.policy.bases import LEGAL_BASES
+from keten.policy.decisions import decide
+from keten.policy.models import Consent
+from keten.policy.purposes import Purpose, default_purpose
+from keten.regions.models import Municipality
+from keten.regions.selectors import municipality_by_code
+
+# --- The indicator catalogue ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogueSummary:
+    created: int
+    revised: int
+    total: int
+
+    def __str__(self):
+        return f"Indicators: {self.created} new, {self.revised} with new wording, {self.total} in all."
+
+
+@transaction.atomic
+def load_indicators() -> CatalogueSummary:
+    """Bring the committed catalogue (intake/data/indicators.csv) into the database; safe to repeat.
+
+    Missing indicators are created with their wording as version 1. Of an existing indicator the classification
+    (form, theme, kind, sources) follows the file, and changed wording becomes a new version, but only while the
+    current wording still comes from the file: what a national functional administrator wrote is kept, and a
+    retired indicator stays retired. Reference data, like the regions and vocabularies: no actor, no audit."""
+    rows = catalogue.read_indicators()
+    existing = {indicator.code: indicator for indicator in Indicator.objects.all()}
+    current = {v.indicator_id: v for v in IndicatorVersion.objects.filter(valid_until__isnull=True)}
+    moment = now()
+    new = [row for row in rows if row.code not in existing]
+    indicators = Indicator.objects.bulk_create([
+        Indicator(code=row.code, form=row.form, theme=row.theme, kind=row.kind, source=row.source) for row in new])
+    IndicatorVersion.objects.bulk_create([
+        IndicatorVersion(indicator=indicator, number=1, text_nl=row.text_nl, text_en=row.text_en, valid_from=moment)
+        for indicator, row in zip(indicators, new, strict=True)])
+    revised = 0
+    for row in rows:
+        indicator = existing.get(row.code)
+        if indicator is None:
+            continue
+        facts = {"form": row.form, "theme": row.theme, "kind": row.kind, "source": row.source}
+        if any(getattr(indicator, field) != value for field, value in facts.items()):
+            Indicator.objects.filter(pk=indicator.pk).update(version=F("version") + 1, updated_at=moment, **facts)
+        version = current.get(indicator.pk)
+        if version and version.written_by_id is None and (version.text_nl, version.text_en) != (row.text_nl,
+                                                                                                 row.text_en):
+            _new_wording(indicator, version, row.text_nl, row.text_en, written_by=None, at=moment)
+            revised += 1
+    return CatalogueSummary(created=len(new), revised=revised, total=len(existing) + len(new))
+
+
+def _new_wording(indicator, current, text_nl, text_en, *, written_by, at=None) -> IndicatorVersion:
+    """Close the current wording and open the next; signals keep pointing at the wording they were made with."""
+    at = at or now()
+    IndicatorVersion.objects.filter(pk=current.pk).update(valid_until=at, updated_at=at)
+    return IndicatorVersion.objects.create(indicator=indicator, number=current.number + 1, text_nl=text_nl,
+                                           text_en=text_en, valid_from=at, written_by=written_by)
+
+
+def _require_catalogue_keeper(actor: Actor) -> None:
+    if actor.role != Role.FUNCTIONAL_ADMIN or not actor.is_national:
+        raise PermissionDenied(_("Alleen een landelijk functioneel beheerder kan de indicatoren wijzigen."))
+
+
+def _checked_wording(text_nl: str, text_en: str) -> tuple[str, str]:
+    text_nl, text_en = " ".join((text_nl or "").split()), " ".join((text_en or "").split())
+    if not text_nl:
+        raise ValidationFailed(_("Vul de Nederlandse tekst van de indicator in."))
+    if not text_en:
+        raise ValidationFailed(_("Vul de Engelse tekst van de indicator in."))
+    if len(text_nl) > 300 or len(text_en) > 300:
+        raise ValidationFailed(_("Een indicator past op één regel: gebruik hoogstens 300 tekens."))
+    return text_nl, text_en
+
+
+@transaction.atomic
+def indicator_create(*, actor: Actor, form: str, theme: str, kind: str, text_nl: str, text_en: str) -> Indicator:
+    """A new indicator under the next free code of its form ("LAB-14"). Retired codes count as taken, so a code
+    is never given out twice."""
+    _require_catalogue_keeper(actor)
+    if form not in IndicatorForm.values:
+        raise ValidationFailed(_("Kies de vorm van uitbuiting uit de lijst."))
+    if theme not in Theme.values:
+        raise ValidationFailed(_("Kies het thema uit de lijst."))
+    if kind not in IndicatorKind.values:
+        raise ValidationFailed(_("Kies of het een hard of een zacht signaal is."))
+    text_nl, text_en = _checked_wording(text_nl, text_en)
+    prefix = catalogue.PREFIX_OF_FORM[form]
+    taken = [int(code.split("-")[1]) for code in Indicator.objects.filter(
+        code__startswith=f"{prefix}-").values_list("code", flat=True) if re.fullmatch(r"\w+-\d+", code)]
+    code = f"{prefix}-{max(taken, default=0) + 1:02d}"
+    try:
+        with transaction.atomic():
+            indicator = Indicator.objects.create(code=code, form=form, theme=theme, kind=kind)
+    except IntegrityError as error:  # another administrator took the same number a moment ago
+        raise ConcurrentUpdate() from error
+    IndicatorVersion.objects.create(indicator=indicator, number=1, text_nl=text_nl, text_en=text_en,
+                                    written_by=actor.user)
+    audit(actor=actor, action="create", target=indicator, purpose=Purpose.ADMINISTRATION)
+    return indicator
+
+
+@transaction.atomic
+def indicator_revise(*, actor: Actor, indicator: Indicator, text_nl: str, text_en: str,
+                     expected_version: int) -> IndicatorVersion:
+    """New wording for an indicator from now on; signals registered before keep the wording they were made with."""
+    _require_catalogue_keeper(actor)
+    text_nl, text_en = _checked_wording(text_nl, text_en)
+    if not indicator.is_active:
+        raise ValidationFailed(_("Deze indicator is niet meer in gebruik en kan niet meer worden aangepast."))
+    # Claims the row first: a second administrator editing at the same time is refused, not merged.
+    save_versioned(indicator, expected_version=expected_version, fields=[])
+    current = indicator.versions.get(valid_until__isnull=True)
+    if (current.text_nl, current.text_en) == (text_nl, text_en):
+        raise ValidationFailed(_("De tekst is niet veranderd."))
+    version = _new_wording(indicator, current, text_nl, text_en, written_by=actor.user)
+    audit(actor=actor, action="update", target=indicator, purpose=Purpose.ADMINISTRATION)
+    return version
+
+
+@transaction.atomic
+def indicator_retire(*, actor: Actor, indicator: Indicator, expected_version: int) -> Indicator:
+    """Take an indicator out of use: new signals cannot choose it, old signals keep it, its code stays taken."""
+    _require_catalogue_keeper(actor)
+    if not indicator.is_active:
+        raise ValidationFailed(_("Deze indicator is al niet meer in gebruik."))
+    indicator.is_active = False
+    save_versioned(indicator, expected_version=expected_version, fields=["is_active"])
+    audit(actor=actor, action="update", target=indicator, purpose=Purpose.ADMINISTRATION)
+    return indicator
+
+
+# --- Registering a signal ---------------------------------------------------------------------------------------
+
+#: The professionals who report: those who meet possible victims or weigh signals. Registering also needs what
+#: policy gives the role for its own purpose on operational data of its own organisation (keten.policy.rules);
+#: monitoring, privacy supervision and functional administration do not report.
+REGISTERING_ROLES = frozenset({Role.CARE_COORDINATOR, Role.TABLE_CHAIR, Role.TABLE_MEMBER, Role.POLICE_INVESTIGATOR,
+                               Role.CARE_WORKER, Role.VEILIG_THUIS_WORKER, Role.REGISTRATION_OFFICER})
+EARLIEST_OBSERVED = date(1900, 1, 1)
+MAX_DESCRIPTION_CHARS = 5000
+MAX_GUIDE_DESCRIPTION_CHARS = 2000
+MAX_PEOPLE = 20
+MAX_ENTITIES = 30
+MAX_AGE = 120
+#: A signal left through the public guide is processed by the chain as a public task; the reporter gives nothing
+#: of themselves.
+PUBLIC_GUIDE_BASIS = "avg_6_1_e"
+
+
+class InvalidSignal(ValidationFailed):
+    """Bad input for a signal; `field` names the input the message belongs next to. Nothing was stored."""
+
+    def __init__(self, field: str, message):
+        self.field = field
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    """A person the signal is about: a role, what can be told about their age, and either an existing subject the
+    reporter may see, identifying values (kind, raw) for a new subject, or neither (seen, not identified)."""
+
+    role: str
+    estimated_age: int | None = None
+    is_minor: bool | None = None
+    subject: Subject | None = None
+    attributes: Sequence[tuple[str, str]] = ()
+
+
+@dataclass(frozen=True)
+class _Facts:
+    observed_on: date
+    municipality: Municipality
+    forms: list[str]
+    urgency: str
+    description: str
+    indicators: list[IndicatorVersion]
+
+
+def _checked_facts(*, observed_on, municipality, forms, urgency, description, indicators,
+                   max_description=MAX_DESCRIPTION_CHARS) -> _Facts:
+    return _Facts(observed_on=_checked_date(observed_on), municipality=_checked_municipality(municipality),
+                  forms=_checked_forms(forms), urgency=_checked_urgency(urgency),
+                  description=_checked_description(description, max_description),
+                  indicators=_current_versions(indicators))
+
+
+def _checked_date(observed_on) -> date:
+    if observed_on is None or observed_on == "":
+        raise InvalidSignal("observed_on", _("Vul de datum in waarop u het zag."))
+    if not isinstance(observed_on, date) or isinstance(observed_on, datetime):
+        raise InvalidSignal("observed_on", _("Dit is geen geldige datum."))
+    if observed_on > today():
+        raise InvalidSignal("observed_on", _("De datum waarop u het zag kan niet in de toekomst liggen."))
+    if observed_on < EARLIEST_OBSERVED:
+        raise InvalidSignal("observed_on", _("De datum waarop u het zag kan niet vóór 1900 liggen."))
+    return observed_on
+
+
+def _checked_municipality(municipality) -> Municipality:
+    """A Municipality, or its CBS code ("GM0363") as an API or a form sends it."""
+    if isinstance(municipality, Municipality):
+        return municipality
+    if not municipality:
+        raise InvalidSignal("municipality", _("Vul de gemeente in waar het signaal zich voordeed."))
+    found = municipality_by_code(str(municipality))
+    if found is None:
+        raise InvalidSignal("municipality", _("Deze gemeente is onbekend: kies een gemeente uit de lijst."))
+    return found
+
+
+def _checked_forms(forms) -> list[str]:
+    chosen = list(dict.fromkeys(forms or ()))
+    if not chosen:
+        raise InvalidSignal("forms", _("Kies ten minste één vorm van uitbuiting, of ‘onbekend’."))
+    if set(chosen) - set(ExploitationForm.values):
+        raise InvalidSignal("forms", _("Kies de vorm van uitbuiting uit de lijst."))
+    if ExploitationForm.UNKNOWN in chosen and len(chosen) > 1:
+        raise InvalidSignal("forms", _("Kies ‘onbekend’ alleen als u geen vorm van uitbuiting kunt kiezen."))
+    return chosen
+
+
+def _checked_urgency(urgency) -> str:
+    if urgency not in Urgency.values:
+        raise InvalidSignal("urgency", _("Kies de urgentie: acuut, hoog of normaal."))
+    return urgency
+
+
+def _checked_description(description, limit: int) -> str:
+    text = (description or "").strip()
+    if len(text) > limit:
+        raise InvalidSignal("description", _("De omschrijving is te lang: gebruik hoogstens {limit} tekens.").format(
+            limit=limit))
+    return text
+
+
+def _current_versions(codes: Collection[str]) -> list[IndicatorVersion]:
+    """The current wording of each chosen indicator (by code): what the signal keeps, whatever changes later."""
+    codes = list(dict.fromkeys(codes or ()))
+    found = {v.indicator.code: v for v in IndicatorVersion.objects.filter(
+        indicator__code__in=codes, indicator__is_active=True, valid_until__isnull=True).select_related("indicator")}
+    missing = [code for code in codes if code not in found]
+    if missing:
+        raise InvalidSignal("indicators", _("Onbekende of vervallen indicator: {codes}.").format(
+            codes=", ".join(map(str, missing))))
+    return [found[code] for code in codes]
+
+
+def _checked_person(actor: Actor, purpose: str, person: PersonInput) -> PersonInput:
+    """The person with `is_minor` settled by the age; refuses what contradicts itself."""
+    if person.role not in PersonRole.values:
+        raise InvalidSignal("people", _("Kies de rol van elke betrokken persoon."))
+    age, minor = person.estimated_age, person.is_minor
+    if age is not None:
+        if isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= MAX_AGE:
+            raise InvalidSignal("people", _("Een geschatte leeftijd ligt tussen 0 en {maximum} jaar.").format(
+                maximum=MAX_AGE))
+        if minor is not None and minor != (age < ADULT_AGE):
+            raise InvalidSignal("people", _("De geschatte leeftijd en ‘minderjarig’ spreken elkaar tegen."))
+        minor = age < ADULT_AGE
+    if person.subject is not None and person.attributes:
+        raise InvalidSignal("people", _("Kies een bekende persoon of vul gegevens in, niet allebei."))
+    for kind, raw in person.attributes:
+        if kind not in AttributeKind.values:
+            raise InvalidSignal("people", _("Onbekend soort gegeven over een persoon."))
+        _normalised("people", ATTRIBUTE_NORMALISER[kind], raw)
+    if person.subject is not None:
+        decision = decide(actor, "read", person.subject, purpose)
+        if not decision.allowed:
+            raise PermissionDenied(decision.reason)
+    return PersonInput(role=person.role, estimated_age=age, is_minor=minor, subject=person.subject,
+                       attributes=tuple(person.attributes))
+
+
+def _normalised(field: str, kind: str, raw: str):
+    try:
+        return normalise(kind, raw if isinstance(raw, str) else "")
+    except InvalidValue as error:
+        raise InvalidSignal(field, error.message) from error
+
+
+def _checked_consent(basis: str, consent: Consent | None, people: list[PersonInput]) -> None:
+    if basis not in LEGAL_BASES:
+        raise InvalidSignal("basis", _("Kies de grondslag waarop u meldt."))
+    if basis == "consent" and consent is None:
+        raise InvalidSignal("consent", _("Bij de grondslag toestemming hoort de vastgelegde toestemming van het "
+                                         "vermoedelijke slachtoffer."))
+    if consent is None:
+        return
+    victims = {p.subject.pk for p in people if p.subject is not None and p.role == PersonRole.PRESUMED_VICTIM}
+    if consent.subject_id not in victims:
+        raise InvalidSignal("consent", _("Deze toestemming hoort niet bij een vermoedelijk slachtoffer in dit "
+                                         "signaal."))
+    if not consent.is_active():
+        raise InvalidSignal("consent", _("Deze toestemming geldt niet meer."))
+
+
+def _create_signal(facts: _Facts, *, kind: str, membership: Membership | None, organisation: Organisation | None,
+                   basis: str, consent: Consent | None) -> Signal:
+    """The signal with its forms, indicators and first step of history; the deadline runs from now."""
+    registered = now()
+    signal = Signal.objects.create(
+        reporter_kind=kind, reporter_membership=membership, reporter_organisation=organisation,
+        observed_on=facts.observed_on, municipality=facts.municipality, urgency=facts.urgency,
+        description=facts.description, basis=basis, consent=consent, status=Status.NEW,
+        status_changed_at=registered, triage_due_at=deadlines.triage_due_at(registered, facts.urgency))
+    SignalForm.objects.bulk_create([SignalForm(signal=signal, form=form) for form in facts.forms])
+    signal.indicators.add(*facts.indicators)
+    SignalTransition.objects.create(signal=signal, from_status="", to_status=Status.NEW, at=registered,
+                                    membership=membership)
+    return signal
+
+
+@transaction.atomic
+def signal_register(*, actor: Actor, observed_on: date, municipality: Municipality | str, forms: Collection[str],
+                    urgency: str, basis: str, indicators: Collection[str] = (), description: str = "",
+                    address: str = "", people: Sequence[PersonInput] = (),
+                    entities: Sequence[tuple[str, str]] = (), consent: Consent | None = None) -> Signal:
+    """A professional registers a signal for their organisation.
+
+    Everything is checked before anything is written: one bad value (a date in the future, an unknown
+    municipality, an invalid phone number or IBAN, ...) and nothing is stored (InvalidSignal names the input).
+    `indicators` are codes; the signal keeps their current wording. People with identifying values become subjects
+    of the identity store, and `address` (where it was seen) and `entities` ((kind, raw) pairs: phone, address,
+    licence plate, company, IBAN, e-mail, online handle) become entities there; the signal only points at them.
+    `consent` is the recorded consent of a presumed victim among `people`, required when `basis` is "consent"."""
+    if actor.role not in REGISTERING_ROLES:
+        raise PermissionDenied(_("Als {role} kunt u geen signalen registreren.").format(
+            role=actor.membership.get_role_display()))
+    purpose = default_purpose(actor.role)
+    facts = _checked_facts(observed_on=observed_on, municipality=municipality, forms=forms, urgency=urgency,
+                           description=description, indicators=indicators)
+    if len(people) > MAX_PEOPLE:
+        raise InvalidSignal("people", _("Noem hoogstens {limit} personen.").format(limit=MAX_PEOPLE))
+    if len(entities) > MAX_ENTITIES:
+        raise InvalidSignal("entities", _("Noem hoogstens {limit} gegevens.").format(limit=MAX_ENTITIES))
+    people = [_checked_person(actor, purpose, person) for person in people]
+    _checked_consent(basis, consent, people)
+    for kind, raw in entities:
+        if kind not in EntityKind.values:
+            raise InvalidSignal("entities", _("Onbekend soort gegeven."))
+        _normalised("entities", kind, raw)
+    address = (address or "").strip()
+    if address:
+        _normalised("address", EntityKind.ADDRESS, address)
+
+    signal = _create_signal(facts, kind=ReporterKind.PROFESSIONAL, membership=actor.membership,
+                            organisation=actor.organisation, basis=basis, consent=consent)
+    decision = decide(actor, "create", signal, purpose)
+    if not decision.allowed:
+        raise PermissionDenied(decision.reason)
+    involved = []
+    for person in people:
+        subject = person.subject
+        if subject is None and person.attributes:
+            subject = subject_register(actor=actor, municipality=facts.municipality,
+                                       attributes=list(person.attributes))
+        involved.append(SignalPerson(signal=signal, role=person.role, subject=subject,
+                                     estimated_age=person.estimated_age, is_minor=person.is_minor))
+    SignalPerson.objects.bulk_create(involved)
+    links: dict = {}
+    if address:
+        place = entity_register(actor=actor, kind=EntityKind.ADDRESS, raw=address, municipality=facts.municipality)
+        links[place.pk] = SignalEntity(signal=signal, entity=place, is_place=True)
+    for kind, raw in entities:
+        entity = entity_register(actor=actor, kind=kind, raw=raw, municipality=facts.municipality)
+        links.setdefault(entity.pk, SignalEntity(signal=signal, entity=entity))
+    SignalEntity.objects.bulk_create(links.values())
+    audit(actor=actor, action="create", target=signal, purpose=purpose, basis=basis)
+    return signal
+
+
+@transaction.atomic
+def signal_register_from_guide(*, observed_on: date, municipality: Municipality | str, forms: Collection[str],
+                               urgency: str, description: str = "", minor: bool | None = None) -> Signal:
+    """A minimal signal left through the public guide (no login, nothing about the reporter). It has no owning
+    organisation, so the triage of its municipality's region sees it; the guide answers nothing about it or any
+    other signal. `minor`: does the person look under 18 (None: cannot tell)."""
+    facts = _checked_facts(observed_on=observed_on, municipality=municipality, forms=forms, urgency=urgency,
+                           description=description, indicators=(), max_description=MAX_GUIDE_DESCRIPTION_CHARS)
+    if minor not in (True, False, None):
+        raise InvalidSignal("minor", _("Kies of de persoon minderjarig lijkt: ja, nee of weet ik niet."))
+    signal = _create_signal(facts, kind=ReporterKind.PUBLIC_GUIDE, membership=None, organisation=None,
+                            basis=PUBLIC_GUIDE_BASIS, consent=None)
+    SignalPerson.objects.create(signal=signal, role=PersonRole.PRESUMED_VICTIM, is_minor=minor)
+    audit(actor=None, action="create", target=signal, purpose=Purpose.SIGNAL_ASSESSMENT, basis=PUBLIC_GUIDE_BASIS)
+    return signal
+
+
+# --- The workflow -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def signal_transition(*, actor: Actor, signal: Signal, to_status: str, expected_version: int,
+                      close_reason: str = "", referred_to: str = "", note: str = "") -> SignalTransition:
+    """Take one step of the workflow (keten.intake.workflow): refused with the reason when the step is not
+    possible from here, not this person's to take, lacks what it needs, or someone else moved the signal since
+    `expected_version` was read. The step is added to the signal's history, which is never changed."""
+    note = (note or "").strip()
+    workflow.check_transition(current=signal.status, target=to_status, role=actor.role,
+                              is_reporter=signal.reporter_organisation_id == actor.organisation.pk,
+                              close_reason=close_reason, referred_to=referred_to, note=note)
+    purpose = default_purpose(actor.role)
+    decision = decide(actor, "update", signal, purpose)
+    if not decision.allowed:
+        raise PermissionDenied(decision.reason)
+    moment, previous = now(), (signal.status, signal.status_changed_at, signal.close_reason)
+    signal.status, signal.status_changed_at = to_status, moment
+    signal.close_reason = close_reason if to_status == Status.CLOSED else ""
+    try:
+        save_versioned(signal, expected_version=expected_version,
+                       fields=["status", "status_changed_at", "close_reason"])
+    except ConcurrentUpdate:
+        signal.status, signal.status_changed_at, signal.close_reason = previous
+        raise
+    step = SignalTransition.objects.create(
+        signal=signal, from_status=previous[0], to_status=to_status, at=moment, membership=actor.membership,
+        close_reason=signal.close_reason, referred_to=referred_to if to_status == Status.REFERRED else "",
+        note=note)
+    audit(actor=actor, action="update", target=signal, purpose=purpose, basis=decision.basis.code)
+    return step
