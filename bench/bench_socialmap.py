@@ -39,7 +39,7 @@ def _fill(rng: random.Random) -> list[str]:
     from django.db import connection
 
     from keten.regions.models import Municipality, Postcode4
-    from keten.socialmap import geo
+    from keten.socialmap import geo, search_index
     from keten.socialmap.models import (
         Location,
         Organization,
@@ -80,6 +80,7 @@ def _fill(rng: random.Random) -> list[str]:
     for model, rows in ((Service, services), (Location, locations), (ServiceAtLocation, links),
                         (ServiceAttribute, attributes), (ServiceArea, areas)):
         model.objects.bulk_create(rows, batch_size=2000)
+    search_index.rebuild()  # bulk_create sends no signals
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # as autovacuum would after a bulk load; plans need the statistics
     return list(Postcode4.objects.order_by("?").values_list("code", flat=True)[:SEARCHES])

@@ -1,6 +1,7 @@
 """Optimistic locking: write only when the row still has the version the user read."""
 
 from django.db.models import F
+from django.db.models.signals import post_save
 
 from keten.core.clock import now
 from keten.core.errors import ConcurrentUpdate
@@ -16,3 +17,6 @@ def save_versioned(instance, *, expected_version: int, fields: list[str]) -> Non
     if updated != 1:
         raise ConcurrentUpdate()
     instance.version = expected_version + 1
+    # A conditional UPDATE is still a save: whatever follows saves (the social map's search index) must hear of it.
+    post_save.send(sender=model, instance=instance, created=False, update_fields=frozenset(fields), raw=False,
+                   using=instance._state.db)

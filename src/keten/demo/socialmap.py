@@ -23,6 +23,7 @@ from keten.accounts.roles import OrganisationType as T
 from keten.accounts.roles import Role
 from keten.core.clock import now
 from keten.regions.models import LayerKind, Municipality, Postcode4, Region
+from keten.socialmap import search_index
 from keten.socialmap import taxonomy as V
 from keten.socialmap.models import (
     Address,
@@ -558,6 +559,7 @@ def seed_demo_social_map() -> SocialMapSummary:
     _chain(builder)
     _national(builder)
     builder.save()
+    search_index.rebuild()  # bulk_create sends no signals
     rows = builder.rows
     return SocialMapSummary(organizations=len(rows.organizations), services=len(rows.services),
                             locations=len(rows.locations), service_areas=len(rows.service_areas),

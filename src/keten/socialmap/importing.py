@@ -21,6 +21,7 @@ from keten.core.clock import now
 from keten.core.concurrency import save_versioned
 from keten.core.errors import DomainError, PermissionDenied, ValidationFailed
 from keten.policy.purposes import Purpose
+from keten.socialmap import search_index
 from keten.socialmap.models import ImportJob, ImportKind, ImportStatus, Organization
 
 logger = logging.getLogger(__name__)
@@ -264,7 +265,7 @@ def run_job(job_id: uuid.UUID, formats: dict[str, ImportFormat]) -> ImportJob:
             _save(job, status=ImportStatus.IMPORTING, rows_total=checked.rows_total,
                   rows_processed=checked.rows_total)
             writer = Writer(actor)
-            with transaction.atomic():
+            with transaction.atomic(), search_index.batched():
                 formats[job.kind].apply(checked, writer)
             _finish(job, ImportStatus.DONE, checked, writer=writer)
         except DomainError as error:

@@ -370,3 +370,65 @@ class ImportJob(BaseModel):
         """Unfinished, and its worker silent for longer than a healthy one ever is (it writes progress every few
         rows): the worker stopped, or none runs. The import was one transaction, so nothing was half imported."""
         return not self.is_finished and self.updated_at < now() - IMPORT_STALLED_AFTER
+
+
+# The search index (keten.socialmap.search_index keeps it; selectors.search_services reads it). Derived data:
+# its keys point at the source rows without a database constraint, so that a cascade may delete a source row
+# before the receivers that tidy the index have run.
+
+_FACET_FIELDS = ["is_national", "type_mask", "audience_mask", "exploitation_mask", "residence_mask", "gender_mask"]
+
+
+class SearchFacets(models.Model):
+    """What a service's related rows say about it, as a search filters on it: whether it is national (no service
+    area), and its terms of each facet as a bitmask (search_index.TERM_BITS)."""
+
+    is_national = models.BooleanField()
+    type_mask = models.BigIntegerField(default=0)
+    audience_mask = models.BigIntegerField(default=0)
+    exploitation_mask = models.BigIntegerField(default=0)
+    residence_mask = models.BigIntegerField(default=0)
+    gender_mask = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class SearchService(SearchFacets):
+    """One row per service: the national ones, and the facets of services found by area or nationally."""
+
+    service = models.OneToOneField(Service, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True,
+                                   related_name="search_entry")
+
+    privacy_categories = dict.fromkeys(["service", *_FACET_FIELDS], C.OPERATIONAL)
+
+    class Meta:
+        # Few services are national: their count starts from this index rather than walking every service.
+        indexes = [models.Index(fields=["is_national"], condition=models.Q(is_national=True),
+                                name="search_service_national")]
+
+    def __str__(self):
+        return str(self.service_id)
+
+
+class SearchPoint(SearchFacets):
+    """A public point a service is reached at: its own non-confidential location, or for a confidential one the
+    public intake point(s) of that location's organisation. A shelter's coordinates are never stored here. It
+    repeats its service's facets, so that the search filters the points in a box without a join."""
+
+    service = models.ForeignKey(Service, on_delete=models.DO_NOTHING, db_constraint=False,
+                                related_name="search_points")
+    location = models.ForeignKey(Location, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    # Operational, not secret_location: only public locations' coordinates come here.
+    privacy_categories = dict.fromkeys(["id", "service", "location", "latitude", "longitude", *_FACET_FIELDS],
+                                       C.OPERATIONAL)
+
+    class Meta:
+        indexes = [models.Index(fields=["latitude", "longitude"], name="search_point_lat_lon")]
+        constraints = [models.UniqueConstraint(fields=["service", "location"], name="search_point_unique")]
+
+    def __str__(self):
+        return f"{self.service_id} @ {self.location_id}"

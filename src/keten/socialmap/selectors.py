@@ -3,7 +3,8 @@ municipality, and where the care-coordination network has gaps.
 
 No personal data here, but shelter addresses are secret (DESIGN.md, privacy rule 6): a confidential location
 takes part in a search only through its organisation's public intake point, and its coordinates and address
-are never selected from the database by this module at all, so no result can carry them."""
+are never selected from the database by this module at all, so no result can carry them. The search reads the
+search index (keten.socialmap.search_index), which holds public points only."""
 
 import math
 import re
@@ -14,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from uuid import UUID
 
-from django.db.models import CharField, Exists, FloatField, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, CharField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -23,20 +25,19 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from keten.regions.models import LayerKind, Municipality, Region
 from keten.regions.selectors import POSTCODE_PATTERN, municipality_by_code, municipality_for_postcode, sort_key
-from keten.socialmap import geo
+from keten.socialmap import geo, search_index
 from keten.socialmap.models import (
     Address,
     CapacityUnit,
     Language,
-    Location,
     Phone,
     Schedule,
+    SearchPoint,
+    SearchService,
     Service,
     ServiceArea,
-    ServiceAtLocation,
     ServiceAttribute,
     ServiceStatus,
-    TaxonomyTerm,
 )
 from keten.socialmap.taxonomy import (
     AUDIENCE,
@@ -323,39 +324,38 @@ class ResultPage(list):
 #: longitude, has_area), the ids in the database's text form; `has_area`: the service has service-area rows.
 _PointRow = tuple[str, str, float, float, bool]
 
+#: The facets kept as bitmasks in the search index: (SearchFacets field, vocabulary, SearchFilters attribute).
+_MASKED_FACETS = (("type_mask", SERVICE_TYPE, "service_types"), ("audience_mask", AUDIENCE, "audiences"),
+                  ("exploitation_mask", EXPLOITATION_FORM, "exploitation_forms"),
+                  ("residence_mask", RESIDENCE_STATUS, "residence_statuses"), ("gender_mask", GENDER, "genders"))
 
-def _with_term(taxonomy: str, codes=None) -> Exists:
-    """The service has one of these terms (or their children); with codes None: any term of the taxonomy. The
-    terms are an uncorrelated subquery, evaluated once; each service then costs one index probe. (As an IN-set
-    instead, the database would collect every service with the term first: slower unless it must test most of
-    the table anyway.)"""
-    terms = TaxonomyTerm.objects.filter(taxonomy__name=taxonomy)
-    if codes is not None:
-        terms = terms.filter(Q(code__in=codes) | Q(parent__code__in=codes))
-    return Exists(ServiceAttribute.objects.filter(service=OuterRef("pk"), taxonomy_term_id__in=terms.values("id")))
+
+def _eligibility(filters: SearchFilters, via: str = "", facets: str = "search_entry__") -> list:
+    """The conditions of `eligible_services`, for a query that reaches the service through `via` (a path to
+    Service, such as "service__") and its search facets through `facets` (a path to SearchFacets). A facet is a
+    bit test (search_index.chosen_mask: a chosen parent matches its children; a service for everyone carries
+    every gender); status, age and capacity come from the service's own row, so that no write can leave them
+    stale."""
+    conditions: list = [Q(**{f"{via}status": ServiceStatus.ACTIVE})]
+    for mask, taxonomy, chosen in _MASKED_FACETS:
+        if codes := getattr(filters, chosen):
+            bits = search_index.chosen_mask(taxonomy, codes)
+            conditions.append(GreaterThan(F(f"{facets}{mask}").bitand(bits), 0))
+    if filters.language:
+        conditions.append(Exists(Language.objects.filter(service=OuterRef(f"{via}pk"),
+                                                         code__iexact=filters.language)))
+    if filters.age is not None:
+        conditions += [Q(**{f"{via}minimum_age__isnull": True}) | Q(**{f"{via}minimum_age__lte": filters.age}),
+                       Q(**{f"{via}maximum_age__isnull": True}) | Q(**{f"{via}maximum_age__gte": filters.age})]
+    if filters.has_capacity:
+        conditions.append(Q(**{f"{via}capacity_available__gt": 0}))
+    return conditions
 
 
 def eligible_services(filters: SearchFilters, services: QuerySet[Service] | None = None) -> QuerySet[Service]:
     """Active services (of `services`, by default all) that pass every chosen facet: a queryset, used as a
-    subquery by the search. The facets come last in the SQL, so the database tests them only on rows that
-    passed the cheaper conditions before them."""
-    services = (Service.objects.all() if services is None else services).filter(status=ServiceStatus.ACTIVE)
-    for taxonomy, codes in ((SERVICE_TYPE, filters.service_types), (AUDIENCE, filters.audiences),
-                            (EXPLOITATION_FORM, filters.exploitation_forms),
-                            (RESIDENCE_STATUS, filters.residence_statuses)):
-        if codes:
-            services = services.filter(_with_term(taxonomy, list(codes)))
-    if filters.genders:
-        services = services.filter(_with_term(GENDER, [*filters.genders, "any"]) | ~_with_term(GENDER))
-    if filters.language:
-        services = services.filter(Exists(Language.objects.filter(service=OuterRef("pk"),
-                                                                  code__iexact=filters.language)))
-    if filters.age is not None:
-        services = services.filter(Q(minimum_age__isnull=True) | Q(minimum_age__lte=filters.age),
-                                   Q(maximum_age__isnull=True) | Q(maximum_age__gte=filters.age))
-    if filters.has_capacity:
-        services = services.filter(capacity_available__gt=0)
-    return services
+    subquery by the map and the ondergrens."""
+    return (Service.objects.all() if services is None else services).filter(*_eligibility(filters))
 
 
 def _bounding_box(latitude: float, longitude: float, radius_km: float) -> dict:
@@ -367,43 +367,27 @@ def _bounding_box(latitude: float, longitude: float, radius_km: float) -> dict:
             "longitude__range": (longitude - d_lon, longitude + d_lon)}
 
 
+def _point_rows(points: QuerySet[SearchPoint]) -> QuerySet:
+    """The rows of public points. The index stores only public points; the location's confidentiality is
+    checked once more against the location itself, so that even an index a write slipped past could never
+    place a shelter. Text ids: converting thousands of rows to UUID costs more than the query itself."""
+    return points.filter(location__is_confidential=False).annotate(
+        sid=Cast("service_id", CharField()), lid=Cast("location_id", CharField()),
+        has_area=ExpressionWrapper(Q(is_national=False), output_field=BooleanField()),
+    ).order_by().values_list("sid", "lid", "latitude", "longitude", "has_area")
+
+
 def public_point_rows(*, services: QuerySet[Service] | None = None, service_ids=None, box: dict | None = None
-                   ) -> QuerySet:
-    """Every public point of the services (a queryset, or a few ids), in one query: their own non-confidential
-    locations, and for each confidential location the public intake point(s) of that location's organisation.
-    Only columns of public locations are selected: a shelter's coordinates never reach Python."""
-    box = box or {}
-    via_intake = "location__organization__locations__"
-    own = Location.objects.filter(is_confidential=False, latitude__isnull=False, longitude__isnull=False, **box)
-    intake = ServiceAtLocation.objects.filter(
-        location__is_confidential=True, **{f"{via_intake}is_intake_point": True,
-                                           f"{via_intake}is_confidential": False,
-                                           f"{via_intake}latitude__isnull": False,
-                                           f"{via_intake}longitude__isnull": False},
-        **{f"{via_intake}{lookup}": bounds for lookup, bounds in box.items()})
+                      ) -> QuerySet:
+    """Every public point of the services (a queryset, or a few ids), in one query, from the search index:
+    their own non-confidential locations, and for each confidential location the public intake point(s) of that
+    location's organisation. A shelter's coordinates are not in the index at all."""
+    points = SearchPoint.objects.filter(**(box or {}))
     if service_ids is not None:
-        own = own.filter(service_at_locations__service_id__in=service_ids)
-        intake = intake.filter(service_id__in=service_ids)
+        points = points.filter(service_id__in=service_ids)
     else:
-        # Correlated, and for shelters through the organisations with an intake point in the box, so that the
-        # database walks the box first rather than every eligible service (Location has no spatial index).
-        own = own.filter(Exists(services.filter(pk=OuterRef("service_at_locations__service_id"))))
-        intake_organizations = Location.objects.filter(is_confidential=False, is_intake_point=True, **box)
-        intake = intake.filter(location__organization_id__in=intake_organizations.values("organization_id")).filter(
-            Exists(services.filter(pk=OuterRef("service_id"))))
-    # Text ids and float coordinates: converting thousands of candidate rows to UUID and Decimal costs more
-    # than the query itself.
-    own = own.annotate(
-        sid=Cast("service_at_locations__service_id", CharField()), lid=Cast("id", CharField()),
-        lat=Cast("latitude", FloatField()), lon=Cast("longitude", FloatField()),
-        has_area=Exists(ServiceArea.objects.filter(service=OuterRef("service_at_locations__service_id"))),
-    ).order_by().values_list("sid", "lid", "lat", "lon", "has_area")
-    intake = intake.annotate(
-        sid=Cast("service_id", CharField()), lid=Cast(f"{via_intake}id", CharField()),
-        lat=Cast(f"{via_intake}latitude", FloatField()), lon=Cast(f"{via_intake}longitude", FloatField()),
-        has_area=Exists(ServiceArea.objects.filter(service=OuterRef("service_id"))),
-    ).order_by().values_list("sid", "lid", "lat", "lon", "has_area")
-    return own.union(intake, all=True)
+        points = points.filter(service__in=services)
+    return _point_rows(points)
 
 
 def public_points(services: QuerySet[Service]) -> dict[UUID, list[tuple[float, float]]]:
@@ -439,18 +423,18 @@ def search_services(place: Place, radius_km: float = DEFAULT_RADIUS_KM, filters:
     people from its municipality (service area), or are national (no service area). Nearby ones come first,
     nearest first; then those of the area, then the national ones, each by name. One page of ServiceHits.
 
-    At most ten queries: the points in a box around the circle (exact distances in Python), the services of
-    the area, the number of national services and, when the page reaches them, their slice; then the page."""
+    At most ten queries: the index's points in a box around the circle (exact distances in Python), the
+    services of the area, the number of national services and, when the page reaches them, their slice; then
+    the page. Each reads the search index and, by primary key, the few columns it leaves to the source rows."""
     filters = filters or SearchFilters()
     radius_km = min(max(float(radius_km), 0.0), MAX_RADIUS_KM)
-    services = eligible_services(filters)
 
     nearby: list[tuple[float, str, str]] = []  # (distance, service id hex, location id hex), nearest first
     nearby_national: set[str] = set()
     if place.is_located:
         box = _bounding_box(place.latitude, place.longitude, radius_km)
-        for service_id, (distance, location_id, has_area) in _nearest(
-                public_point_rows(services=services, box=box), place).items():
+        points = SearchPoint.objects.filter(*_eligibility(filters, "service__", facets=""), **box)
+        for service_id, (distance, location_id, has_area) in _nearest(_point_rows(points), place).items():
             if distance <= radius_km:
                 nearby.append((distance, service_id, location_id))
                 if not has_area:
@@ -463,8 +447,9 @@ def search_services(place: Place, radius_km: float = DEFAULT_RADIUS_KM, filters:
         rows = eligible_services(filters, Service.objects.filter(service_areas__municipality=place.municipality)
                                  ).order_by().values_list("name", "pk")
         area = [service_id for _name, service_id in sorted(rows) if service_id.hex not in nearby_ids]
-    # NOT IN over the service-area index: the database builds the set once instead of probing per service.
-    national = eligible_services(filters, Service.objects.exclude(pk__in=ServiceArea.objects.values("service_id")))
+    # A subquery on the index of the few national services: as a join, SQLite's planner may walk every service.
+    national = eligible_services(filters, Service.objects.filter(
+        pk__in=SearchService.objects.filter(is_national=True).values("service_id")))
     national_count = national.count() - len(nearby_national)
 
     total = len(nearby) + len(area) + national_count
