@@ -30,6 +30,9 @@ def roles(*allowed: Role, national: bool = False) -> Access:
     return Access("roles", frozenset(allowed), national)
 
 
+SIGNAL_READERS = roles(R.CARE_COORDINATOR, R.TABLE_CHAIR, R.TABLE_MEMBER, R.POLICE_INVESTIGATOR, R.CARE_WORKER,
+                       R.VEILIG_THUIS_WORKER, R.REGISTRATION_OFFICER, R.PRIVACY_OFFICER)
+
 #: route name -> (who may use it, URL kwargs for checking it, HTTP method the check uses)
 ROUTES = {
     # The login flow (django-allauth) is open by nature; what it shows is its own concern.
@@ -83,6 +86,8 @@ ROUTES = {
     "intake:guide": (PUBLIC, {}, "GET"),
     "intake:guide-advice": (PUBLIC, {}, "GET"),
     "intake:guide-text": (PUBLIC, {"lang": "pl"}, "GET"),
+    # The guide's minimal signal: public, rate-limited, the same answer whatever exists (test_guide_signal.py).
+    "intake:guide-signal": (PUBLIC, {}, "POST"),
     "web:health": (PUBLIC, {}, "GET"),
     "accounts:membership-switch": (ANY_ROLE, {}, "POST"),
     "accounts:user-list": (roles(R.FUNCTIONAL_ADMIN), {}, "GET"),
@@ -134,6 +139,14 @@ ROUTES = {
     "socialmap_admin:import-template": (roles(R.FUNCTIONAL_ADMIN), {}, "GET"),
     "socialmap_admin:import-job": (roles(R.FUNCTIONAL_ADMIN), {"job_id": NO_ID}, "GET"),
     "socialmap_admin:import-good-rows": (roles(R.FUNCTIONAL_ADMIN), {"job_id": NO_ID}, "POST"),
+    # Signals: the roles policy lets see any (operational data); each signal through policy, 404 when out of
+    # reach (tests/intake/test_intake_pages.py). Registering: the roles that report.
+    "intake:signal-list": (SIGNAL_READERS, {}, "GET"),
+    "intake:signal-overdue": (SIGNAL_READERS, {}, "GET"),
+    "intake:signal-detail": (SIGNAL_READERS, {"signal_id": NO_ID}, "GET"),
+    "intake:signal-transition": (SIGNAL_READERS, {"signal_id": NO_ID}, "POST"),
+    "intake:signal-create": (roles(R.CARE_COORDINATOR, R.TABLE_CHAIR, R.TABLE_MEMBER, R.POLICE_INVESTIGATOR,
+                                   R.CARE_WORKER, R.VEILIG_THUIS_WORKER, R.REGISTRATION_OFFICER), {}, "GET"),
     "regions:layer-list": (roles(R.FUNCTIONAL_ADMIN, national=True), {}, "GET"),
     "regions:layer-detail": (roles(R.FUNCTIONAL_ADMIN, national=True), {"kind": "province"}, "GET"),
     "regions:region-create": (roles(R.FUNCTIONAL_ADMIN, national=True), {"kind": "care_coordination"}, "GET"),

@@ -340,3 +340,5 @@ KETEN_INTAKE_TRIAGE_DEADLINES = {"acute": {"hours": 1}, "high": {"working_days":
 # Days the government equates with a public holiday by decree (Algemene termijnenwet art. 3 lid 3), as
 # "YYYY-MM-DD"; they do not count as working days either.
 KETEN_INTAKE_EXTRA_HOLIDAYS: list[str] = []
+# The public guide's minimal signal: at most this many per client address per window of seconds.
+KETEN_GUIDE_SIGNAL_RATE = (5, 3600)

@@ -6,8 +6,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from keten.intake.forms import GuideSignalForm
 from keten.intake.guide import NOT_NEEDED, WHAT_TO_SAY, Advice, Answers, advise
-from keten.intake.guide_forms import GuideForm, initial_from
+from keten.intake.guide_forms import YES, GuideForm, initial_from
 from keten.intake.guide_texts import PERSON_TEXTS, TEXTS_BY_LANG
 from keten.socialmap.forms import LANGUAGE_CHOICES
 from keten.socialmap.selectors import who_to_call
@@ -57,11 +58,12 @@ def guide_advice(request):
     if not form.is_valid():
         # The worker may be in a hurry: the errors, and the numbers that work anywhere meanwhile.
         return render(request, "intake/guide/questions.html", {"form": form, "advice": advice})
-    # Minimal signal (issue 5 part 5, optional): here the worker will be offered to leave a signal without
-    # personal data of their own, for the region's triage queue, once intake's Signal model and its service
-    # exist. It must be a rate-limited POST that stores through that service and reveals nothing about
-    # existing signals; the advice page marks where its link goes.
+    # The optional minimal signal (keten.intake.views.guide_signal), filled in with the answers given.
+    signal_form = GuideSignalForm(initial={
+        "municipality": form.cleaned_data["place"].municipality.code, "noticed": form.cleaned_data["noticed"],
+        "minor": form.cleaned_data["minor"], "danger": form.cleaned_data["danger"] == YES})
     return render(request, "intake/guide/advice.html", {
+        "signal_form": signal_form,
         "form": form,
         "advice": advice,
         "place": form.cleaned_data["place"],

@@ -28,8 +28,13 @@ from keten.intake.models import (
 )
 from keten.intake.workflow import AWAITING_TRIAGE, CloseReason, Status
 from keten.policy.decisions import Decision, decide, fetch_with_relations, visible_to
-from keten.policy.rules import Effect
+from keten.policy.rules import RULES, Effect
 from keten.regions.models import Region
+
+#: The roles policy lets see any signal at all (operational data, for one of their purposes): they get the signal
+#: pages; for the others (figures only, or administration) there is nothing to show.
+SIGNAL_ROLES = frozenset(rule.role for rule in RULES
+                         if rule.category == DataCategory.OPERATIONAL and rule.effect != Effect.DENY)
 
 # --- The catalogue -----------------------------------------------------------------------------------------------
 

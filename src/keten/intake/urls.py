@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from keten.intake import guide_views
+from keten.intake import guide_views, views
 
 app_name = "intake"
 
@@ -11,4 +11,12 @@ urlpatterns = [
     path("aanmeldwijzer/", guide_views.guide, name="guide"),
     path("aanmeldwijzer/advies/", guide_views.guide_advice, name="guide-advice"),
     path("aanmeldwijzer/tekst/<slug:lang>/", guide_views.guide_text, name="guide-text"),
+    # The minimal signal of the guide: public, rate-limited, answers the same whatever exists.
+    path("aanmeldwijzer/signaal/", views.guide_signal, name="guide-signal"),
+    # Signals of professionals: the roles policy lets see them; each signal through policy (404 when out of reach).
+    path("signalen/", views.signal_list, name="signal-list"),
+    path("signalen/nieuw/", views.signal_create, name="signal-create"),
+    path("signalen/te-laat/", views.signal_overdue, name="signal-overdue"),
+    path("signalen/<uuid:signal_id>/", views.signal_detail, name="signal-detail"),
+    path("signalen/<uuid:signal_id>/stap/", views.signal_transition, name="signal-transition"),
 ]

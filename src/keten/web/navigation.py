@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from keten.accounts.roles import Role
+from keten.intake.selectors import SIGNAL_ROLES
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ NAV_ITEMS = [
     NavItem(_("Start"), "web:home", ALL_ROLES),
     NavItem(_("Personen"), "identity:subject-list", ALL_ROLES),
     NavItem(_("Sociale kaart"), "socialmap:search", ALL_ROLES),
+    NavItem(_("Signalen"), "intake:signal-list", SIGNAL_ROLES),
     NavItem(_("Gebruikers"), "accounts:user-list", frozenset({Role.FUNCTIONAL_ADMIN})),
     NavItem(_("Sociale kaart bijhouden"), "socialmap_admin:service-list", frozenset({Role.FUNCTIONAL_ADMIN})),
     NavItem(_("API-sleutels"), "accounts:token-list", frozenset({Role.FUNCTIONAL_ADMIN})),
