@@ -4,10 +4,10 @@ import uuid
 
 from django_tasks import task
 
-from keten.socialmap import importing, package_import, spreadsheet
+from keten.socialmap import importing, package_import, spreadsheet_import
 from keten.socialmap.models import ImportKind
 
-FORMATS = {ImportKind.SPREADSHEET: spreadsheet, ImportKind.DATA_PACKAGE: package_import}
+FORMATS = {ImportKind.SPREADSHEET: spreadsheet_import, ImportKind.DATA_PACKAGE: package_import}
 
 
 @task()
