@@ -147,6 +147,11 @@ ROUTES = {
     "intake:signal-transition": (SIGNAL_READERS, {"signal_id": NO_ID}, "POST"),
     "intake:signal-create": (roles(R.CARE_COORDINATOR, R.TABLE_CHAIR, R.TABLE_MEMBER, R.POLICE_INVESTIGATOR,
                                    R.CARE_WORKER, R.VEILIG_THUIS_WORKER, R.REGISTRATION_OFFICER), {}, "GET"),
+    # Routing rules and their dry run: the national functional administrator (tests/intake/test_routing.py).
+    "intake:routing-rule-list": (roles(R.FUNCTIONAL_ADMIN, national=True), {}, "GET"),
+    "intake:routing-rule-create": (roles(R.FUNCTIONAL_ADMIN, national=True), {}, "GET"),
+    "intake:routing-rule-edit": (roles(R.FUNCTIONAL_ADMIN, national=True), {"rule_id": NO_ID}, "GET"),
+    "intake:routing-trial": (roles(R.FUNCTIONAL_ADMIN, national=True), {}, "GET"),
     "regions:layer-list": (roles(R.FUNCTIONAL_ADMIN, national=True), {}, "GET"),
     "regions:layer-detail": (roles(R.FUNCTIONAL_ADMIN, national=True), {"kind": "province"}, "GET"),
     "regions:region-create": (roles(R.FUNCTIONAL_ADMIN, national=True), {"kind": "care_coordination"}, "GET"),

@@ -66,7 +66,7 @@ def test_a_professionals_signal_keeps_facts_and_points_at_the_identity_store(dem
     assert set(links) == {"address", "phone", "licence_plate", "iban"}
     assert links["address"].is_place and links["phone"].entity.value == "+31610000902"
     assert [(s.from_status, s.to_status) for s in signal.transitions.all()] == [("", "new")]
-    created = AuditEvent.objects.get(object_type="intake.signal", object_id=str(signal.pk))
+    created = AuditEvent.objects.get(object_type="intake.signal", object_id=str(signal.pk), action="create")
     assert (created.action, created.purpose, created.basis) == ("create", "care_coordination", "wmo")
     # Four entities and one subject were written through the identity store, each with its own audit event.
     entity_ids = [str(link.entity_id) for link in links.values()]

@@ -27,8 +27,11 @@ from keten.intake.deadlines import triage_due_at
 from keten.intake.models import (
     ExploitationForm,
     IndicatorVersion,
+    MinorCondition,
     PersonRole,
     ReporterKind,
+    RoutingAction,
+    RoutingRule,
     Signal,
     SignalEntity,
     SignalForm,
@@ -133,6 +136,7 @@ def _already_seeded() -> bool:
 def seed_demo_signals(memberships: dict[str, Membership]) -> int:
     """The demo signals, once; returns how many were added. `memberships` are the demo users' by role."""
     load_indicators()
+    seed_demo_routing_rules()
     if _already_seeded():
         return 0
     builder = _Builder(memberships)
@@ -140,6 +144,31 @@ def seed_demo_signals(memberships: dict[str, Membership]) -> int:
         for _index in range(count):
             builder.signal(region)
     return builder.save()
+
+
+#: A sensible default rule set (keten.intake.routing: the first match routes). The demo signals themselves are
+#: not routed: they were registered before the rules, as in a region that starts using them.
+DEMO_ROUTING_RULES = [
+    {"name": "Acuut gevaar: politie (AVIM)", "urgencies": [Urgency.ACUTE],
+     "actions": [RoutingAction.POLICE_AVIM, RoutingAction.SIGNAL_TABLE]},
+    {"name": "Minderjarige betrokken: Veilig Thuis en Signaaltafel", "minor": MinorCondition.YES,
+     "actions": [RoutingAction.VEILIG_THUIS, RoutingAction.SIGNAL_TABLE]},
+    {"name": "Arbeidsuitbuiting: Arbeidsinspectie", "forms": [ExploitationForm.LABOUR],
+     "actions": [RoutingAction.LABOUR_INSPECTORATE, RoutingAction.SIGNAL_TABLE]},
+    {"name": "Gemeld door een opsporingsdienst: registratie bij CoMensha",
+     "reporter_types": [T.POLICE_AVIM, T.KMAR, T.LABOUR_INSPECTORATE],
+     "actions": [RoutingAction.COMENSHA_REGISTRATION, RoutingAction.SIGNAL_TABLE]},
+    {"name": "Overige signalen: regionale Signaaltafel", "actions": [RoutingAction.SIGNAL_TABLE]},
+]
+
+
+def seed_demo_routing_rules() -> int:
+    """The default rules, when there are none yet (an administrator's own rules are left alone)."""
+    if RoutingRule.objects.exists():
+        return 0
+    RoutingRule.objects.bulk_create([RoutingRule(position=(index + 1) * 10, **values)
+                                     for index, values in enumerate(DEMO_ROUTING_RULES)])
+    return len(DEMO_ROUTING_RULES)
 
 
 class _Builder:

@@ -17,7 +17,7 @@ from keten.core.privacy import DataCategory as C
 from keten.identity.models import Entity, Subject
 from keten.intake.workflow import CloseReason, Status
 from keten.policy.models import Consent
-from keten.regions.models import Municipality
+from keten.regions.models import Municipality, Region
 
 
 def _operational(*names):
@@ -348,3 +348,108 @@ class SignalTransition(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnly("A signal's history is append-only: delete is refused.")
+
+
+# --- Routing ---------------------------------------------------------------------------------------------------
+
+
+class RoutingAction(models.TextChoices):
+    """What a routing rule does with a signal. The table is a mark, not a status: triage still moves the signal
+    to "at_table" (keten.intake.workflow), so its deadline and history stay the triage's (keten.intake.routing)."""
+
+    SIGNAL_TABLE = "signal_table", _("Agenderen voor de regionale Signaaltafel")
+    VEILIG_THUIS = "veilig_thuis", _("Delen met Veilig Thuis van de regio")
+    LABOUR_INSPECTORATE = "labour_inspectorate", _("Delen met de Nederlandse Arbeidsinspectie")
+    POLICE_AVIM = "police_avim", _("Delen met de politie (AVIM) van de regio")
+    COMENSHA_REGISTRATION = "comensha_registration", _("Registratietaak voor CoMensha")
+
+
+class MinorCondition(models.TextChoices):
+    ANY = "", _("Maakt niet uit")
+    YES = "yes", _("Ja: een betrokkene is (vermoedelijk) minderjarig")
+    NO = "no", _("Nee: niemand is als minderjarig gemeld")
+
+
+#: A reporter "type" for the routing conditions: the public guide has no organisation.
+PUBLIC_GUIDE_REPORTER = "public_guide"
+REPORTER_TYPE_CHOICES = [*OrganisationType.choices, (PUBLIC_GUIDE_REPORTER, _("Aanmeldwijzer (zonder inloggen)"))]
+
+
+class RoutingRule(BaseModel):
+    """A rule a national functional administrator writes: conditions on a signal's facts (all given ones must
+    hold; an empty condition holds always) and the actions when they do. Rules are tried by `position`; the
+    first that matches routes the signal (keten.intake.routing). A rule is switched off, never deleted, so the
+    routings that name it keep their meaning. The lists hold codes, checked by the service."""
+
+    name = models.CharField(_("naam"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("volgorde"))
+    is_active = models.BooleanField(_("actief"), default=True)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("gemeente"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("regio"))
+    forms = models.JSONField(_("vormen van uitbuiting"), default=list, blank=True)
+    minor = models.CharField(_("minderjarige betrokken"), max_length=3, choices=MinorCondition.choices,
+                             blank=True)
+    min_hard_indicators = models.PositiveSmallIntegerField(_("ten minste zoveel harde signalen"), null=True,
+                                                           blank=True)
+    urgencies = models.JSONField(_("urgentie"), default=list, blank=True)
+    reporter_types = models.JSONField(_("soort melder"), default=list, blank=True)
+    actions = models.JSONField(_("acties"), default=list)
+
+    privacy_categories = _operational("name", "position", "is_active", "municipality", "region", "forms", "minor",
+                                      "min_hard_indicators", "urgencies", "reporter_types", "actions")
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("routeringsregel")
+        verbose_name_plural = _("routeringsregels")
+
+    def __str__(self):
+        return self.name
+
+
+class Routing(models.Model):
+    """Where one signal was sent and why: the rule that matched (none: no rule did), the reasons in Dutch as they
+    held at that moment, the actions, the organisations it was shared with, and what could not be done. Part of
+    the signal's history, so append-only like SignalTransition."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    signal = models.ForeignKey(Signal, on_delete=models.PROTECT, related_name="routings")
+    rule = models.ForeignKey(RoutingRule, on_delete=models.PROTECT, null=True, blank=True, related_name="routings")
+    rule_name = models.CharField(_("regel"), max_length=200, blank=True)
+    reasons = models.TextField(_("omdat"), blank=True)
+    actions = models.JSONField(_("acties"), default=list)
+    shared_with = models.ManyToManyField(Organisation, blank=True, related_name="+",
+                                         verbose_name=_("gedeeld met"))
+    gaps = models.TextField(_("niet gelukt"), blank=True)
+    at = models.DateTimeField(_("tijdstip"), default=now)
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("bij registratie door"))
+
+    objects = SignalTransitionQuerySet.as_manager()
+
+    # The reasons name municipality, forms, counts and urgency: the signal's operational facts, never its text.
+    privacy_categories = dict.fromkeys(["id", "signal", "rule", "rule_name", "reasons", "actions", "gaps", "at",
+                                        "membership"], C.OPERATIONAL)
+
+    class Meta:
+        base_manager_name = "objects"
+        ordering = ["at", "id"]
+        verbose_name = _("routering")
+        verbose_name_plural = _("routeringen")
+
+    def __str__(self):
+        return self.rule_name or "-"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
+            raise AppendOnly("A signal's routing is append-only: a stored routing cannot be saved again.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("A signal's routing is append-only: delete is refused.")
+
+    def action_labels(self) -> list[str]:
+        return [str(RoutingAction(code).label) for code in self.actions if code in RoutingAction.values]

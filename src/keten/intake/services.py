@@ -1,5 +1,6 @@
 """Writes of the intake app: loading and keeping the indicator catalogue, registering signals (by a professional
-or through the public guide) and moving them through their workflow. Each is one transaction with its audit event.
+or through the public guide), routing them by the rules a national administrator keeps, and moving them through
+their workflow. Each is one transaction with its audit event.
 
 Attachments (issue 5, part 2) are not part of this slice."""
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from keten.accounts.actor import Actor
 from keten.accounts.models import Membership, Organisation
-from keten.accounts.roles import Role
+from keten.accounts.roles import OrganisationType, Role
 from keten.audit.services import record as audit
 from keten.core.clock import now, today
 from keten.core.concurrency import save_versioned
@@ -22,16 +23,21 @@ from keten.core.errors import ConcurrentUpdate, PermissionDenied, ValidationFail
 from keten.identity.models import ATTRIBUTE_NORMALISER, AttributeKind, EntityKind, Subject
 from keten.identity.normalise import InvalidValue, normalise
 from keten.identity.services import entity_register, subject_register
-from keten.intake import catalogue, deadlines, workflow
+from keten.intake import catalogue, deadlines, routing, workflow
 from keten.intake.models import (
     ADULT_AGE,
+    PUBLIC_GUIDE_REPORTER,
     ExploitationForm,
     Indicator,
     IndicatorForm,
     IndicatorKind,
     IndicatorVersion,
+    MinorCondition,
     PersonRole,
     ReporterKind,
+    Routing,
+    RoutingAction,
+    RoutingRule,
     Signal,
     SignalEntity,
     SignalForm,
@@ -45,7 +51,8 @@ from keten.policy.bases import LEGAL_BASES
 from keten.policy.decisions import decide
 from keten.policy.models import Consent
 from keten.policy.purposes import Purpose, default_purpose
-from keten.regions.models import Municipality
+from keten.policy.services import share_record
+from keten.regions.models import Municipality, Region
 from keten.regions.selectors import municipality_by_code
 
 # --- The indicator catalogue ------------------------------------------------------------------------------------
@@ -414,6 +421,7 @@ def signal_register(*, actor: Actor, observed_on: date, municipality: Municipali
         links.setdefault(entity.pk, SignalEntity(signal=signal, entity=entity))
     SignalEntity.objects.bulk_create(links.values())
     audit(actor=actor, action="create", target=signal, purpose=purpose, basis=basis)
+    route_signal(actor=actor, signal=signal)
     return signal
 
 
@@ -431,6 +439,7 @@ def signal_register_from_guide(*, observed_on: date, municipality: Municipality 
                             basis=PUBLIC_GUIDE_BASIS, consent=None)
     SignalPerson.objects.create(signal=signal, role=PersonRole.PRESUMED_VICTIM, is_minor=minor)
     audit(actor=None, action="create", target=signal, purpose=Purpose.SIGNAL_ASSESSMENT, basis=PUBLIC_GUIDE_BASIS)
+    route_signal(actor=None, signal=signal)
     return signal
 
 
@@ -466,3 +475,166 @@ def signal_transition(*, actor: Actor, signal: Signal, to_status: str, expected_
         note=note)
     audit(actor=actor, action="update", target=signal, purpose=purpose, basis=decision.basis.code)
     return step
+
+
+# --- Routing (keten.intake.routing decides; this applies and keeps the rules) -------------------------------------
+
+#: Who each sharing action reaches, for which purpose (the one that organisation's readers work for, so the share
+#: counts for them: keten.policy.purposes) and on which basis the reporter provides it.
+RECIPIENTS = {
+    RoutingAction.VEILIG_THUIS: (OrganisationType.VEILIG_THUIS, Purpose.SIGNAL_ASSESSMENT, "meldcode"),
+    RoutingAction.LABOUR_INSPECTORATE: (OrganisationType.LABOUR_INSPECTORATE, Purpose.INVESTIGATION, "avg_6_1_e"),
+    RoutingAction.POLICE_AVIM: (OrganisationType.POLICE_AVIM, Purpose.INVESTIGATION, "avg_6_1_e"),
+    # Police and KMar must report presumed victims to CoMensha (Besluit politiegegevens art. 4:3).
+    RoutingAction.COMENSHA_REGISTRATION: (OrganisationType.COMENSHA, Purpose.REGISTRATION,
+                                          "besluit_politiegegevens_comensha"),
+}
+RULE_FIELDS = ("name", "position", "is_active", "municipality", "region", "forms", "minor", "min_hard_indicators",
+               "urgencies", "reporter_types", "actions")
+MAX_HARD_INDICATORS = 50
+
+
+def recipients_of(organisation_type: str, municipality: Municipality) -> list[Organisation]:
+    """The organisations of this type whose working area (Organisation.regions, any layer) holds the
+    municipality; for a type that works nationally (no area, such as CoMensha) those without an area."""
+    regional = list(Organisation.objects.filter(type=organisation_type, regions__municipalities=municipality)
+                    .distinct().order_by("name"))
+    return regional or list(Organisation.objects.filter(type=organisation_type, regions__isnull=True)
+                            .order_by("name"))
+
+
+@transaction.atomic
+def route_signal(*, actor: Actor | None, signal: Signal) -> Routing:
+    """Apply the rules to a newly registered signal: record which rule routed it and why, and share it with the
+    recipients of the rule's actions through policy (each share audited there). Called inside the registering
+    transaction, whose audit event covers the routing row. `actor` is whoever registered
+    it, None for the public guide. Only the keeping organisation may share (keten.policy.services), so what
+    cannot be shared is not forced: it is written down on the routing for the region's triage to see."""
+    decision = routing.evaluate(routing.active_rules(), routing.facts_of([signal.pk])[0])
+    shared, gaps = [], []
+    for action in decision.actions:
+        if action not in RECIPIENTS:
+            continue
+        organisation_type, purpose, basis = RECIPIENTS[action]
+        found = recipients_of(organisation_type, signal.municipality)
+        if not found:
+            gaps.append(_("geen {type} gevonden voor gemeente {name}").format(
+                type=OrganisationType(organisation_type).label, name=signal.municipality.name))
+        for organisation in found:
+            if actor is not None and organisation.pk == actor.organisation.pk:
+                continue  # the reporter's own organisation has the signal already
+            if actor is None:
+                gaps.append(_("niet gedeeld met {name}: een signaal uit de Aanmeldwijzer heeft geen melder die "
+                              "het kan delen").format(name=organisation.name))
+                continue
+            try:
+                share_record(actor=actor, record=signal, organisation=organisation, purpose=purpose, basis=basis)
+            except (PermissionDenied, ValidationFailed) as refusal:
+                gaps.append(_("niet gedeeld met {name}: {reason}").format(name=organisation.name,
+                                                                           reason=refusal.message))
+            else:
+                shared.append(organisation)
+    routed = Routing.objects.create(
+        signal=signal, rule=decision.rule, rule_name=decision.rule.name if decision.rule else "",
+        reasons=decision.reason_text, actions=list(decision.actions), gaps="; ".join(map(str, gaps)),
+        membership=actor.membership if actor is not None else None)
+    routed.shared_with.set(shared)
+    # Like the first step of the history, the routing is part of the registration and its audit event.
+    return routed
+
+
+def _require_rule_keeper(actor: Actor) -> None:
+    if actor.role != Role.FUNCTIONAL_ADMIN or not actor.is_national:
+        raise PermissionDenied(_("Alleen een landelijk functioneel beheerder kan de routeringsregels wijzigen."))
+
+
+def _codes(values, allowed, message) -> list[str]:
+    chosen = list(dict.fromkeys(values or ()))
+    if set(chosen) - set(allowed):
+        raise ValidationFailed(message)
+    return chosen
+
+
+def checked_rule(values: dict) -> dict:
+    """A rule's values as they may be stored, or ValidationFailed with the reason in Dutch."""
+    name = " ".join((values.get("name") or "").split())
+    if not name:
+        raise ValidationFailed(_("Geef de regel een naam."))
+    if len(name) > 200:
+        raise ValidationFailed(_("De naam is te lang: gebruik hoogstens 200 tekens."))
+    position = values.get("position")
+    if position is not None and not 0 <= position <= 32767:
+        raise ValidationFailed(_("De volgorde is een getal van 0 tot en met 32767."))
+    municipality, region = values.get("municipality"), values.get("region")
+    if municipality is not None and not isinstance(municipality, Municipality):
+        raise ValidationFailed(_("Kies de gemeente uit de lijst."))
+    if region is not None and not isinstance(region, Region):
+        raise ValidationFailed(_("Kies de regio uit de lijst."))
+    minor = values.get("minor") or ""
+    if minor not in MinorCondition.values:
+        raise ValidationFailed(_("Kies of er een minderjarige betrokken moet zijn: ja, nee of maakt niet uit."))
+    hard = values.get("min_hard_indicators") or None
+    if hard is not None and not 1 <= hard <= MAX_HARD_INDICATORS:
+        raise ValidationFailed(_("Het aantal harde signalen ligt tussen 1 en {maximum}.").format(
+            maximum=MAX_HARD_INDICATORS))
+    actions = _codes(values.get("actions"), RoutingAction.values, _("Kies de acties uit de lijst."))
+    if not actions:
+        raise ValidationFailed(_("Kies ten minste één actie: wat moet er met een signaal gebeuren?"))
+    return {
+        "name": name, "position": position, "is_active": bool(values.get("is_active", True)),
+        "municipality": municipality, "region": region,
+        "forms": _codes(values.get("forms"), ExploitationForm.values, _("Kies de vormen van uitbuiting uit de "
+                                                                         "lijst.")),
+        "minor": minor, "min_hard_indicators": hard,
+        "urgencies": _codes(values.get("urgencies"), Urgency.values, _("Kies de urgentie uit de lijst.")),
+        "reporter_types": _codes(values.get("reporter_types"), [*OrganisationType.values, PUBLIC_GUIDE_REPORTER],
+                                 _("Kies de soort melder uit de lijst.")),
+        "actions": actions,
+    }
+
+
+def _next_position() -> int:
+    last = RoutingRule.objects.order_by("-position").values_list("position", flat=True).first()
+    return min((last or 0) + 10, 32767)
+
+
+def rule_draft(*, rule: RoutingRule | None = None, **values) -> RoutingRule:
+    """An unsaved rule with checked values, for the dry run: the saved rule (if any) is left as it is."""
+    checked = checked_rule(values)
+    draft = RoutingRule(pk=rule.pk if rule else None, **checked)
+    if draft.position is None:
+        draft.position = rule.position if rule else _next_position()
+    return draft
+
+
+@transaction.atomic
+def rule_create(*, actor: Actor, **values) -> RoutingRule:
+    """A new routing rule; without a position it comes last. It routes signals registered from now on."""
+    _require_rule_keeper(actor)
+    checked = checked_rule(values)
+    if checked["position"] is None:
+        checked["position"] = _next_position()
+    rule = RoutingRule.objects.create(**checked)
+    audit(actor=actor, action="create", target=rule, purpose=Purpose.ADMINISTRATION)
+    return rule
+
+
+@transaction.atomic
+def rule_update(*, actor: Actor, rule: RoutingRule, expected_version: int, **values) -> RoutingRule:
+    """Change a rule; refused when someone else saved it since the administrator opened it. Signals routed
+    before keep the reasons they were routed with."""
+    _require_rule_keeper(actor)
+    checked = checked_rule(values)
+    if checked["position"] is None:
+        checked["position"] = rule.position
+    previous = {field: getattr(rule, field) for field in checked}
+    for field, value in checked.items():
+        setattr(rule, field, value)
+    try:
+        save_versioned(rule, expected_version=expected_version, fields=list(checked))
+    except ConcurrentUpdate:
+        for field, value in previous.items():
+            setattr(rule, field, value)
+        raise
+    audit(actor=actor, action="update", target=rule, purpose=Purpose.ADMINISTRATION)
+    return rule

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from keten.intake import guide_views, views
+from keten.intake import guide_views, routing_views, views
 
 app_name = "intake"
 
@@ -17,6 +17,11 @@ urlpatterns = [
     path("signalen/", views.signal_list, name="signal-list"),
     path("signalen/nieuw/", views.signal_create, name="signal-create"),
     path("signalen/te-laat/", views.signal_overdue, name="signal-overdue"),
+    # Routing rules: the national functional administrator only; the dry run writes nothing.
+    path("signalen/routering/", routing_views.rule_list, name="routing-rule-list"),
+    path("signalen/routering/nieuw/", routing_views.rule_create, name="routing-rule-create"),
+    path("signalen/routering/proef/", routing_views.rule_trial, name="routing-trial"),
+    path("signalen/routering/<uuid:rule_id>/", routing_views.rule_edit, name="routing-rule-edit"),
     path("signalen/<uuid:signal_id>/", views.signal_detail, name="signal-detail"),
     path("signalen/<uuid:signal_id>/stap/", views.signal_transition, name="signal-transition"),
 ]

@@ -34,6 +34,8 @@ NAV_ITEMS = [
     NavItem(_("Regio-indelingen"), "regions:layer-list", frozenset({Role.FUNCTIONAL_ADMIN}), national_only=True),
     NavItem(_("Ondergrens bijhouden"), "socialmap:ondergrens-criteria", frozenset({Role.FUNCTIONAL_ADMIN}),
             national_only=True),
+    NavItem(_("Routeringsregels"), "intake:routing-rule-list", frozenset({Role.FUNCTIONAL_ADMIN}),
+            national_only=True),
 ]
 
 
