@@ -74,3 +74,4 @@ bench: install
 	$(BIN)/python bench/bench_identity.py
 	$(BIN)/python bench/bench_audit.py
 	$(BIN)/python bench/bench_socialmap.py
+	$(BIN)/python bench/bench_intake.py

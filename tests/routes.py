@@ -106,6 +106,11 @@ ROUTES = {
     # Persons: every role may ask; policy decides what the answer holds (tests/policy/test_matrix.py).
     "api-subject-list": (ANY_ROLE, {}, "GET"),
     "api-subject-identity": (ANY_ROLE, {"subject_id": NO_ID}, "GET"),
+    # Signals: the roles policy lets see any; each signal through policy, 404 when out of reach; registering
+    # (POST to the list) only the reporting roles (tests/intake/test_api.py).
+    "api-signal-list": (SIGNAL_READERS, {}, "GET"),
+    "api-signal-detail": (SIGNAL_READERS, {"signal_id": NO_ID}, "GET"),
+    "api-signal-transitions": (SIGNAL_READERS, {"signal_id": NO_ID}, "POST"),
     "identity:subject-list": (ANY_ROLE, {}, "GET"),
     "identity:subject-create": (roles(R.CARE_COORDINATOR, R.POLICE_INVESTIGATOR, R.CARE_WORKER,
                                       R.VEILIG_THUIS_WORKER, R.REGISTRATION_OFFICER), {}, "GET"),

@@ -453,3 +453,26 @@ class Routing(models.Model):
 
     def action_labels(self) -> list[str]:
         return [str(RoutingAction(code).label) for code in self.actions if code in RoutingAction.values]
+
+
+# --- The API's Idempotency-Key -----------------------------------------------------------------------------------
+
+
+class IdempotencyKey(BaseModel):
+    """A client's `Idempotency-Key` on creating a signal through the API, so a retried request returns the signal
+    of the first instead of registering a second. Per membership (two systems may pick the same key), bound to the
+    request body by `fingerprint` (SHA-256 of its canonical JSON); after IDEMPOTENCY_WINDOW the key may be used
+    again (keten.intake.services.signal_register_idempotent replaces the old row)."""
+
+    key = models.CharField(_("sleutel"), max_length=255)
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    fingerprint = models.CharField(_("vingerafdruk van het verzoek"), max_length=64)
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="+")
+
+    privacy_categories = _operational("key", "membership", "fingerprint", "signal")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["membership", "key"], name="idempotency_key_unique")]
+
+    def __str__(self):
+        return self.key

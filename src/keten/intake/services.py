@@ -7,7 +7,7 @@ Attachments (issue 5, part 2) are not part of this slice."""
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -28,6 +28,7 @@ from keten.intake.models import (
     ADULT_AGE,
     PUBLIC_GUIDE_REPORTER,
     ExploitationForm,
+    IdempotencyKey,
     Indicator,
     IndicatorForm,
     IndicatorKind,
@@ -441,6 +442,49 @@ def signal_register_from_guide(*, observed_on: date, municipality: Municipality 
     audit(actor=None, action="create", target=signal, purpose=Purpose.SIGNAL_ASSESSMENT, basis=PUBLIC_GUIDE_BASIS)
     route_signal(actor=None, signal=signal)
     return signal
+
+
+# --- Registering through the API, with an Idempotency-Key --------------------------------------------------------
+
+#: How long a key holds: a client retries within minutes; after a day the key may name a new request.
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+
+
+class IdempotencyMismatch(ValidationFailed):
+    """The key was used before for a different request; nothing was stored."""
+
+    default_message = _("Deze Idempotency-Key is al gebruikt voor een ander verzoek. Gebruik voor een nieuw "
+                        "signaal een nieuwe sleutel.")
+
+
+def _replay(existing: IdempotencyKey, fingerprint: str) -> Signal:
+    if existing.fingerprint != fingerprint:
+        raise IdempotencyMismatch()
+    return existing.signal
+
+
+def signal_register_idempotent(*, actor: Actor, key: str, fingerprint: str, **values) -> tuple[Signal, bool]:
+    """signal_register, at most once per (membership, key) within IDEMPOTENCY_WINDOW: a retry with the same
+    `fingerprint` (of the request body) gets the first signal back, and `False` for "not created now"; another
+    body under the same key is refused. Two retries racing each other meet at the unique constraint: the loser
+    rolls back its signal (with its audit events) and answers with the winner's."""
+    existing = IdempotencyKey.objects.select_related("signal").filter(
+        membership=actor.membership, key=key, created_at__gte=now() - IDEMPOTENCY_WINDOW).first()
+    if existing is not None:
+        return _replay(existing, fingerprint), False
+    try:
+        with transaction.atomic():
+            IdempotencyKey.objects.filter(membership=actor.membership, key=key).delete()  # expired: reusable
+            signal = signal_register(actor=actor, **values)
+            IdempotencyKey.objects.create(membership=actor.membership, key=key, fingerprint=fingerprint,
+                                          signal=signal)
+    except IntegrityError:
+        existing = IdempotencyKey.objects.select_related("signal").filter(membership=actor.membership,
+                                                                          key=key).first()
+        if existing is None:  # not the key's constraint that failed
+            raise
+        return _replay(existing, fingerprint), False
+    return signal, True
 
 
 # --- The workflow -------------------------------------------------------------------------------------------------
