@@ -16,6 +16,7 @@ from keten.accounts.permissions import deny, role_required
 from keten.audit.context import client_address_of
 from keten.core.clock import now, today
 from keten.core.errors import ConcurrentUpdate, DomainError, PermissionDenied
+from keten.core.paging import page_numbers
 from keten.intake import selectors, services, workflow
 from keten.intake.deadlines import deadline_of
 from keten.intake.forms import (
@@ -32,7 +33,6 @@ from keten.intake.guide import EMERGENCY_NUMBER, POLICE_NUMBER
 from keten.intake.models import IndicatorForm, Urgency
 from keten.policy.bases import LEGAL_BASES
 from keten.policy.purposes import default_purpose
-from keten.socialmap.views import page_numbers
 
 signal_pages = role_required(*selectors.SIGNAL_ROLES)
 registering = role_required(*services.REGISTERING_ROLES)

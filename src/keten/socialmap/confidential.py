@@ -23,6 +23,12 @@ class ConfidentialAddress:
         return self.decision.allowed and not self.decision.pseudonymised
 
 
+def confidential_location(location_id) -> Location | None:
+    """The confidential location with this id, with its organisation; None for an unknown or a public one. Its
+    name only: the address is read, audited, by `confidential_address`."""
+    return Location.objects.select_related("organization").filter(pk=location_id, is_confidential=True).first()
+
+
 def confidential_address(*, actor: Actor, location: Location) -> ConfidentialAddress:
     """The address of a confidential location as this actor may see it, for their role's own purpose."""
     purpose = default_purpose(actor.role)

@@ -3,31 +3,15 @@ province. No login: front-desk staff without an account use them, so they show o
 professional whom policy allows is offered, per shelter, to reveal its confidential address: one audited read."""
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from keten.accounts.actor import Actor
 from keten.accounts.permissions import login_required
-from keten.socialmap import selectors
-from keten.socialmap.confidential import confidential_address, revealable_locations
+from keten.core.paging import page_numbers
+from keten.socialmap import confidential, selectors
 from keten.socialmap.forms import SearchForm
-from keten.socialmap.models import Location
-
-#: Page links shown around the current page (besides the first and the last).
-PAGE_WINDOW = 2
-
-
-def page_numbers(number: int, num_pages: int) -> list[int | None]:
-    """The page links to show: 1 … 4 5 [6] 7 8 … 20, with None for a gap."""
-    wanted = {1, num_pages, *range(number - PAGE_WINDOW, number + PAGE_WINDOW + 1)}
-    shown = sorted(n for n in wanted if 1 <= n <= num_pages)
-    numbers: list[int | None] = []
-    for n in shown:
-        if numbers and n - numbers[-1] > 1:
-            numbers.append(None)
-        numbers.append(n)
-    return numbers
 
 
 def _page_number(text: str | None) -> int:
@@ -49,7 +33,7 @@ def search(request):
             results = selectors.search_services(place, form.cleaned_data["radius"], form.filters(),
                                                 page=_page_number(request.GET.get("page")))
             if request.membership is not None and results:
-                revealable = revealable_locations(actor=Actor.of(request.membership),
+                revealable = confidential.revealable_locations(actor=Actor.of(request.membership),
                                                   service_ids=[hit.service.pk for hit in results])
                 for hit in results:
                     hit.revealable = revealable.get(hit.service.pk, [])
@@ -81,10 +65,10 @@ def coverage(request):
 def confidential_location(request, location_id):
     """The address of one confidential location, if policy lets this professional see it; the look is audited
     either way. As a fragment for the search page's reveal button, or as a page without JavaScript."""
-    location = get_object_or_404(Location.objects.select_related("organization"), pk=location_id)
-    if not location.is_confidential:
+    location = confidential.confidential_location(location_id)
+    if location is None:
         raise Http404
-    seen = confidential_address(actor=Actor.of(request.membership), location=location)
+    seen = confidential.confidential_address(actor=Actor.of(request.membership), location=location)
     if request.headers.get("HX-Request"):
         # htmx swaps in only successful answers: a refusal is still an answer the professional must read.
         return render(request, "socialmap/includes/confidential_address.html", {"seen": seen})
