@@ -153,6 +153,8 @@ ROUTES = {
     "intake:signal-create": (roles(R.CARE_COORDINATOR, R.TABLE_CHAIR, R.TABLE_MEMBER, R.POLICE_INVESTIGATOR,
                                    R.CARE_WORKER, R.VEILIG_THUIS_WORKER, R.REGISTRATION_OFFICER), {}, "GET"),
     # Routing rules and their dry run: the national functional administrator (tests/intake/test_routing.py).
+    "intake:registration-task-list": (roles(R.REGISTRATION_OFFICER), {}, "GET"),
+    "intake:registration-task-complete": (roles(R.REGISTRATION_OFFICER), {"task_id": NO_ID}, "POST"),
     "intake:routing-rule-list": (roles(R.FUNCTIONAL_ADMIN, national=True), {}, "GET"),
     "intake:routing-rule-create": (roles(R.FUNCTIONAL_ADMIN, national=True), {}, "GET"),
     "intake:routing-rule-edit": (roles(R.FUNCTIONAL_ADMIN, national=True), {"rule_id": NO_ID}, "GET"),

@@ -14,7 +14,7 @@ from keten.accounts.roles import OrganisationType, Role
 from keten.audit.models import AuditEvent
 from keten.core.errors import ConcurrentUpdate
 from keten.intake import routing
-from keten.intake.models import Routing, RoutingRule, Signal
+from keten.intake.models import RegistrationTask, Routing, RoutingRule
 from keten.intake.routing import SignalFacts
 from keten.intake.services import (
     PersonInput,
@@ -136,19 +136,31 @@ def test_the_signal_page_says_which_rule_routed_it_and_why(demo, rules, client_f
     assert "Demo Arbeidsinspectie team Noord-Holland (fictief)" in page
 
 
-def test_a_guide_signal_is_routed_but_what_nobody_may_share_is_written_down(regions_loaded, rules):
+def test_a_guide_signal_is_shared_by_the_rule_although_nobody_keeps_it(regions_loaded, rules):
     signal = signal_register_from_guide(observed_on=date(2026, 1, 5), municipality="GM0363", forms=["sexual"],
                                         urgency="normal", minor=True)
     routed = Routing.objects.get(signal=signal)
-    assert routed.rule == rules["minor"] and not _shares(signal)
-    assert "heeft geen melder die het kan delen" in routed.gaps
+    assert routed.rule == rules["minor"] and routed.gaps == ""
+    share = Share.objects.of_record(signal).get()
+    assert (share.organisation.name, share.shared_by_rule, share.shared_by, share.shared_by_organisation) == (
+        "Demo Veilig Thuis Noord-Holland (fictief)", "Minderjarig", None, None)
+    event = AuditEvent.objects.get(object_type="intake.signal", object_id=str(signal.pk), action="share")
+    assert event.actor_id is None and event.basis == "meldcode"
 
 
-def test_a_reporter_who_may_not_share_still_registers_and_the_gap_is_recorded(demo, rules):
+def test_a_reporter_who_sees_no_identities_still_reaches_the_rules_recipients(demo, rules):
     signal = _register(demo, role=Role.TABLE_MEMBER, basis="wgs")  # the table sees identities pseudonymised only
-    routed = Routing.objects.get(signal=signal)
-    assert Signal.objects.filter(pk=signal.pk).exists() and not _shares(signal)
-    assert "niet gedeeld met Demo Arbeidsinspectie team Noord-Holland (fictief)" in routed.gaps
+    assert _shares(signal) == {("Demo Arbeidsinspectie team Noord-Holland (fictief)", "investigation", "avg_6_1_e")}
+    assert Share.objects.of_record(signal).get().shared_by_organisation == demo[Role.TABLE_MEMBER].organisation
+
+
+def test_a_region_without_a_recipient_is_written_down_for_the_triage(demo, admin):
+    RoutingRule.objects.update(is_active=False)
+    rule_create(actor=admin, name="KMar", position=10, actions=["comensha_registration"])
+    Organisation.objects.filter(type=OrganisationType.COMENSHA).update(type=OrganisationType.KMAR)
+    signal = _register(demo)
+    assert "geen CoMensha gevonden voor gemeente Amsterdam" in Routing.objects.get(signal=signal).gaps
+    assert not RegistrationTask.objects.filter(signal=signal).exists()
 
 
 def test_a_routing_is_never_changed(demo, rules):

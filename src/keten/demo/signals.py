@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from keten.accounts.models import Membership
@@ -23,13 +24,16 @@ from keten.core.clock import now
 from keten.demo.world import DEMO_PROVINCES
 from keten.identity.models import Entity, EntityKind
 from keten.identity.normalise import normalise
+from keten.intake import routing
 from keten.intake.deadlines import triage_due_at
 from keten.intake.models import (
     ExploitationForm,
     IndicatorVersion,
     MinorCondition,
     PersonRole,
+    RegistrationTask,
     ReporterKind,
+    Routing,
     RoutingAction,
     RoutingRule,
     Signal,
@@ -39,9 +43,10 @@ from keten.intake.models import (
     SignalTransition,
     Urgency,
 )
-from keten.intake.services import PUBLIC_GUIDE_BASIS, load_indicators
+from keten.intake.services import PUBLIC_GUIDE_BASIS, load_indicators, routing_targets
 from keten.intake.workflow import TRANSITIONS, CloseReason, Mover
 from keten.intake.workflow import Status as S
+from keten.policy.models import Share
 from keten.regions.models import LayerKind, Region
 
 SEED = 5
@@ -146,8 +151,7 @@ def seed_demo_signals(memberships: dict[str, Membership]) -> int:
     return builder.save()
 
 
-#: A sensible default rule set (keten.intake.routing: the first match routes). The demo signals themselves are
-#: not routed: they were registered before the rules, as in a region that starts using them.
+#: A sensible default rule set (keten.intake.routing: the first match routes); the demo signals are routed by it.
 DEMO_ROUTING_RULES = [
     {"name": "Acuut gevaar: politie (AVIM)", "urgencies": [Urgency.ACUTE],
      "actions": [RoutingAction.POLICE_AVIM, RoutingAction.SIGNAL_TABLE]},
@@ -317,4 +321,32 @@ class _Builder:
         Entity.objects.bulk_create(rows.entities)
         SignalEntity.objects.bulk_create(rows.links)
         SignalTransition.objects.bulk_create(rows.steps)
+        route_demo_signals(rows.signals)
         return len(rows.signals)
+
+
+def route_demo_signals(signals: list[Signal]) -> None:
+    """Route the demo signals by the demo rules as keten.intake.services.route_signal would have when they were
+    registered: the routing rows, the shares under the rule and CoMensha's tasks, without audit or notifications
+    (seeding is not a use case, and nobody should be told about invented signals)."""
+    rules = routing.active_rules()
+    signal_type = ContentType.objects.get_for_model(Signal)
+    routings, shared_with, shares, tasks = [], [], [], []
+    for signal, facts in zip(signals, routing.facts_of([signal.pk for signal in signals]), strict=True):
+        decision = routing.evaluate(rules, facts)
+        targets = routing_targets(decision, signal)
+        routed = Routing(signal=signal, rule=decision.rule, rule_name=decision.rule.name if decision.rule else "",
+                         reasons=decision.reason_text, actions=list(decision.actions), gaps="; ".join(targets.gaps),
+                         at=signal.created_at, membership=signal.reporter_membership)
+        routings.append(routed)
+        for organisation, purpose, basis in targets.shares:
+            shared_with.append(Routing.shared_with.through(routing=routed, organisation=organisation))
+            shares.append(Share(content_type=signal_type, object_id=signal.pk, organisation=organisation,
+                                purpose=purpose, basis=basis, shared_by_organisation=signal.reporter_organisation,
+                                shared_by_rule=decision.rule.name))
+        tasks += [RegistrationTask(signal=signal, routing=routed, organisation=organisation)
+                  for organisation in targets.tasks]
+    Routing.objects.bulk_create(routings)
+    Routing.shared_with.through.objects.bulk_create(shared_with)
+    Share.objects.bulk_create(shares)
+    RegistrationTask.objects.bulk_create(tasks)

@@ -476,3 +476,49 @@ class IdempotencyKey(BaseModel):
 
     def __str__(self):
         return self.key
+
+
+# --- CoMensha's registration tasks ----------------------------------------------------------------------------------
+
+
+class TaskOutcome(models.TextChoices):
+    REGISTERED = "registered", _("Geregistreerd bij CoMensha")
+    ALREADY_REGISTERED = "already_registered", _("Was al geregistreerd (dezelfde persoon, eerder gemeld)")
+    NOT_REGISTRABLE = "not_registrable", _("Niet te registreren: geen vermoedelijk slachtoffer of te weinig gegevens")
+
+
+class RegistrationTask(BaseModel):
+    """A routing rule's request to CoMensha: register the presumed victim of this signal (investigative services
+    report presumed victims to CoMensha; Besluit politiegegevens art. 4:3). Open until a registration officer of
+    `organisation` records the outcome; the registration itself is CoMensha's record (the referral issue)."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.PROTECT, related_name="registration_tasks")
+    routing = models.ForeignKey(Routing, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("uit te voeren door"))
+    outcome = models.CharField(_("uitkomst"), max_length=24, choices=TaskOutcome.choices, blank=True)
+    note = models.CharField(_("toelichting"), max_length=500, blank=True)
+    completed_at = models.DateTimeField(_("afgerond op"), null=True, blank=True)
+    completed_by = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                     verbose_name=_("afgerond door"))
+
+    privacy_categories = _operational("signal", "routing", "organisation", "outcome", "note", "completed_at",
+                                      "completed_by")
+
+    class Meta:
+        ordering = ["completed_at", "created_at"]
+        verbose_name = _("registratietaak")
+        verbose_name_plural = _("registratietaken")
+        constraints = [
+            models.UniqueConstraint(fields=["signal", "organisation"], name="registration_task_once"),
+            models.CheckConstraint(name="registration_task_done_has_outcome",
+                                   condition=Q(completed_at__isnull=True, outcome="")
+                                   | Q(completed_at__isnull=False) & ~Q(outcome="")),
+        ]
+
+    def __str__(self):
+        return f"{self.signal} → {self.organisation}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.completed_at is None

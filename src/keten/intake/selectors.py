@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from keten.accounts.actor import Actor
@@ -22,12 +22,14 @@ from keten.intake.models import (
     IndicatorKind,
     IndicatorVersion,
     PersonRole,
+    RegistrationTask,
     Signal,
     SignalTransition,
     Theme,
 )
 from keten.intake.workflow import AWAITING_TRIAGE, CloseReason, Status
 from keten.policy.decisions import Decision, decide, fetch_with_relations, visible_to
+from keten.policy.purposes import Purpose
 from keten.policy.rules import RULES, Effect
 from keten.regions.models import Region
 
@@ -213,3 +215,21 @@ def _history(signal: Signal, *, show_notes: bool):
             referred_to=str(OrganisationType(step.referred_to).label) if step.referred_to else "",
             note=step.note if show_notes or not step.note else None,
         )
+
+
+# --- CoMensha's registration tasks ------------------------------------------------------------------------------
+
+
+def registration_tasks(*, actor: Actor) -> QuerySet[RegistrationTask]:
+    """The registration tasks of the actor's organisation: open ones first (oldest first), then completed ones
+    (newest first). They name a signal by reference and municipality only; reading it is audited as one search."""
+    audit(actor=actor, action="search", object_type="intake.registrationtask", purpose=Purpose.REGISTRATION)
+    return (RegistrationTask.objects.filter(organisation=actor.organisation)
+            .select_related("signal__municipality", "completed_by__user")
+            .order_by(F("completed_at").desc(nulls_first=True), "created_at"))
+
+
+def registration_task_for(*, actor: Actor, task_id) -> RegistrationTask | None:
+    """One task of the actor's organisation, or None (also when it belongs to another organisation)."""
+    return (RegistrationTask.objects.select_related("signal", "organisation")
+            .filter(organisation=actor.organisation, pk=task_id).first())

@@ -23,7 +23,7 @@ from keten.core.errors import ConcurrentUpdate, PermissionDenied, ValidationFail
 from keten.identity.models import ATTRIBUTE_NORMALISER, AttributeKind, EntityKind, Subject
 from keten.identity.normalise import InvalidValue, normalise
 from keten.identity.services import entity_register, subject_register
-from keten.intake import catalogue, deadlines, routing, workflow
+from keten.intake import catalogue, deadlines, notify, routing, workflow
 from keten.intake.models import (
     ADULT_AGE,
     PUBLIC_GUIDE_REPORTER,
@@ -35,6 +35,7 @@ from keten.intake.models import (
     IndicatorVersion,
     MinorCondition,
     PersonRole,
+    RegistrationTask,
     ReporterKind,
     Routing,
     RoutingAction,
@@ -44,6 +45,7 @@ from keten.intake.models import (
     SignalForm,
     SignalPerson,
     SignalTransition,
+    TaskOutcome,
     Theme,
     Urgency,
 )
@@ -52,7 +54,7 @@ from keten.policy.bases import LEGAL_BASES
 from keten.policy.decisions import decide
 from keten.policy.models import Consent
 from keten.policy.purposes import Purpose, default_purpose
-from keten.policy.services import share_record
+from keten.policy.services import share_by_rule
 from keten.regions.models import Municipality, Region
 from keten.regions.selectors import municipality_by_code
 
@@ -547,15 +549,18 @@ def recipients_of(organisation_type: str, municipality: Municipality) -> list[Or
                             .order_by("name"))
 
 
-@transaction.atomic
-def route_signal(*, actor: Actor | None, signal: Signal) -> Routing:
-    """Apply the rules to a newly registered signal: record which rule routed it and why, and share it with the
-    recipients of the rule's actions through policy (each share audited there). Called inside the registering
-    transaction, whose audit event covers the routing row. `actor` is whoever registered
-    it, None for the public guide. Only the keeping organisation may share (keten.policy.services), so what
-    cannot be shared is not forced: it is written down on the routing for the region's triage to see."""
-    decision = routing.evaluate(routing.active_rules(), routing.facts_of([signal.pk])[0])
-    shared, gaps = [], []
+@dataclass(frozen=True)
+class RoutingTargets:
+    """What a routing decision means for one signal: the organisations it is shared with (each with purpose and
+    basis), the organisations that get a registration task, and what could not be done."""
+
+    shares: list[tuple[Organisation, str, str]]
+    tasks: list[Organisation]
+    gaps: list[str]
+
+
+def routing_targets(decision: routing.RoutingDecision, signal: Signal) -> RoutingTargets:
+    shares, gaps, seen = [], [], {signal.reporter_organisation_id}  # the reporter has it already
     for action in decision.actions:
         if action not in RECIPIENTS:
             continue
@@ -565,26 +570,62 @@ def route_signal(*, actor: Actor | None, signal: Signal) -> Routing:
             gaps.append(_("geen {type} gevonden voor gemeente {name}").format(
                 type=OrganisationType(organisation_type).label, name=signal.municipality.name))
         for organisation in found:
-            if actor is not None and organisation.pk == actor.organisation.pk:
-                continue  # the reporter's own organisation has the signal already
-            if actor is None:
-                gaps.append(_("niet gedeeld met {name}: een signaal uit de Aanmeldwijzer heeft geen melder die "
-                              "het kan delen").format(name=organisation.name))
-                continue
-            try:
-                share_record(actor=actor, record=signal, organisation=organisation, purpose=purpose, basis=basis)
-            except (PermissionDenied, ValidationFailed) as refusal:
-                gaps.append(_("niet gedeeld met {name}: {reason}").format(name=organisation.name,
-                                                                           reason=refusal.message))
-            else:
-                shared.append(organisation)
+            if organisation.pk not in seen:
+                seen.add(organisation.pk)
+                shares.append((organisation, purpose, basis))
+    tasks = (recipients_of(OrganisationType.COMENSHA, signal.municipality)
+             if RoutingAction.COMENSHA_REGISTRATION in decision.actions else [])
+    return RoutingTargets(shares, tasks, [str(gap) for gap in gaps])
+
+
+@transaction.atomic
+def route_signal(*, actor: Actor | None, signal: Signal) -> Routing:
+    """Apply the rules to a newly registered signal: record which rule routed it and why, share it with the
+    recipients of the rule's actions, open CoMensha's registration task, and tell the people who must act.
+    Called inside the registering transaction, whose audit event covers the routing row (each share has its
+    own). `actor` is whoever registered it, None for the public guide. The platform shares under the rule
+    (keten.policy.services.share_by_rule), so a signal from the guide or from a reporter who sees no identities
+    reaches its recipients too; what cannot be done is written down on the routing for the region's triage."""
+    decision = routing.evaluate(routing.active_rules(), routing.facts_of([signal.pk])[0])
+    targets = routing_targets(decision, signal)
+    for organisation, purpose, basis in targets.shares:
+        share_by_rule(record=signal, organisation=organisation, purpose=purpose, basis=basis,
+                      rule=decision.rule.name, on_behalf_of=signal.reporter_organisation)
     routed = Routing.objects.create(
         signal=signal, rule=decision.rule, rule_name=decision.rule.name if decision.rule else "",
-        reasons=decision.reason_text, actions=list(decision.actions), gaps="; ".join(map(str, gaps)),
+        reasons=decision.reason_text, actions=list(decision.actions), gaps="; ".join(targets.gaps),
         membership=actor.membership if actor is not None else None)
-    routed.shared_with.set(shared)
+    routed.shared_with.set([organisation for organisation, *_rest in targets.shares])
+    RegistrationTask.objects.bulk_create([RegistrationTask(signal=signal, routing=routed, organisation=organisation)
+                                          for organisation in targets.tasks])
+    notify.signal_routed(routed)
     # Like the first step of the history, the routing is part of the registration and its audit event.
     return routed
+
+
+@transaction.atomic
+def registration_task_complete(*, actor: Actor, task: RegistrationTask, outcome: str, note: str,
+                               expected_version: int) -> RegistrationTask:
+    """A registration officer of the task's organisation records how the task ended; once, and refused when
+    someone else completed it since `expected_version` was read."""
+    if actor.role != Role.REGISTRATION_OFFICER or actor.organisation.pk != task.organisation_id:
+        raise PermissionDenied(_("Alleen een registratiemedewerker van {name} kan deze taak afronden.").format(
+            name=task.organisation.name))
+    if not task.is_open:
+        raise ValidationFailed(_("Deze taak is al afgerond."))
+    if outcome not in TaskOutcome.values:
+        raise ValidationFailed(_("Kies hoe de taak is afgerond."))
+    note = (note or "").strip()
+    if outcome == TaskOutcome.NOT_REGISTRABLE and not note:
+        raise ValidationFailed(_("Licht toe waarom niet geregistreerd kan worden."))
+    if len(note) > 500:
+        raise ValidationFailed(_("Houd de toelichting onder de 500 tekens."))
+    task.outcome, task.note, task.completed_at, task.completed_by = outcome, note, now(), actor.membership
+    save_versioned(task, expected_version=expected_version,
+                   fields=["outcome", "note", "completed_at", "completed_by"])
+    audit(actor=actor, action="update", target=task, purpose=Purpose.REGISTRATION,
+          basis=RECIPIENTS[RoutingAction.COMENSHA_REGISTRATION][2])
+    return task
 
 
 def _require_rule_keeper(actor: Actor) -> None:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from keten.intake import guide_views, routing_views, views
+from keten.intake import guide_views, routing_views, task_views, views
 
 app_name = "intake"
 
@@ -22,6 +22,9 @@ urlpatterns = [
     path("signalen/routering/nieuw/", routing_views.rule_create, name="routing-rule-create"),
     path("signalen/routering/proef/", routing_views.rule_trial, name="routing-trial"),
     path("signalen/routering/<uuid:rule_id>/", routing_views.rule_edit, name="routing-rule-edit"),
+    # CoMensha's registration tasks: its registration officers only.
+    path("signalen/registratietaken/", task_views.task_list, name="registration-task-list"),
+    path("signalen/registratietaken/<uuid:task_id>/", task_views.task_complete, name="registration-task-complete"),
     path("signalen/<uuid:signal_id>/", views.signal_detail, name="signal-detail"),
     path("signalen/<uuid:signal_id>/stap/", views.signal_transition, name="signal-transition"),
 ]

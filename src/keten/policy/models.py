@@ -125,8 +125,12 @@ class Share(BaseModel):
     basis = models.CharField(_("grondslag"), max_length=64)
     expires_at = models.DateTimeField(_("verloopt op"), null=True, blank=True)
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="shares")
-    shared_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    shared_by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="shares_made")
+    # A person shares (shared_by), or the platform does under a rule an administrator set (shared_by_rule: the
+    # routing rule's name), on behalf of the keeping organisation when there is one.
+    shared_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    shared_by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True,
+                                               related_name="shares_made")
+    shared_by_rule = models.CharField(_("gedeeld volgens regel"), max_length=200, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
@@ -134,7 +138,7 @@ class Share(BaseModel):
 
     privacy_categories = {**BASE_MODEL_CATEGORIES, **dict.fromkeys(
         ["content_type", "object_id", "organisation", "purpose", "basis", "expires_at", "consent", "shared_by",
-         "shared_by_organisation", "revoked_at", "revoked_by"], C.OPERATIONAL)}
+         "shared_by_organisation", "shared_by_rule", "revoked_at", "revoked_by"], C.OPERATIONAL)}
 
     class Meta:
         ordering = ["-created_at"]

@@ -51,6 +51,26 @@ def share_record(*, actor: Actor, record, organisation: Organisation, purpose: s
 
 
 @transaction.atomic
+def share_by_rule(*, record, organisation: Organisation, purpose: str, basis: str, rule: str,
+                  on_behalf_of: Organisation | None) -> Share:
+    """The platform shares a record under a rule a national functional administrator set (a routing rule), so no
+    person decides each time: the share names the rule, and its audit event has no actor. `on_behalf_of` is the
+    keeping organisation (None for a signal from the public guide, which has none). The caller checked that the
+    rule's action may share on `basis`; what is checked here holds for every share."""
+    if purpose not in Purpose.values or basis not in LEGAL_BASES:
+        raise ValidationFailed(_("Deze regel deelt voor een onbekend doel of op een onbekende grondslag."))
+    if on_behalf_of is not None and organisation.pk == on_behalf_of.pk:
+        raise ValidationFailed(_("Delen met uw eigen organisatie is niet nodig."))
+    share = Share.objects.create(
+        content_type=ContentType.objects.get_for_model(type(record)), object_id=record.pk,
+        organisation=organisation, purpose=purpose, basis=basis, shared_by_organisation=on_behalf_of,
+        shared_by_rule=rule,
+    )
+    audit(actor=None, action="share", target=record, purpose=purpose, basis=basis, decision="allow")
+    return share
+
+
+@transaction.atomic
 def share_revoke(*, actor: Actor, share: Share) -> None:
     """End a share; the receiving organisation loses access on its next request."""
     record = share.content_type.get_object_for_this_type(pk=share.object_id)

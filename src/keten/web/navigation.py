@@ -28,6 +28,7 @@ NAV_ITEMS = [
     NavItem(_("Personen"), "identity:subject-list", ALL_ROLES),
     NavItem(_("Sociale kaart"), "socialmap:search", ALL_ROLES),
     NavItem(_("Signalen"), "intake:signal-list", SIGNAL_ROLES),
+    NavItem(_("Registratietaken"), "intake:registration-task-list", frozenset({Role.REGISTRATION_OFFICER})),
     NavItem(_("Gebruikers"), "accounts:user-list", frozenset({Role.FUNCTIONAL_ADMIN})),
     NavItem(_("Sociale kaart bijhouden"), "socialmap_admin:service-list", frozenset({Role.FUNCTIONAL_ADMIN})),
     NavItem(_("API-sleutels"), "accounts:token-list", frozenset({Role.FUNCTIONAL_ADMIN})),
