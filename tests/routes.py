@@ -103,6 +103,11 @@ ROUTES = {
     "api-schema": (ANY_ROLE, {}, "GET"),
     "api-docs": (ANY_ROLE, {}, "GET"),
     "api-me": (ANY_ROLE, {}, "GET"),
+    # Notifications: every role has its own list; marking read touches only one's own (404 otherwise;
+    # tests/notifications/test_pages.py).
+    "notifications:list": (ANY_ROLE, {}, "GET"),
+    "notifications:mark-read": (ANY_ROLE, {"notification_id": NO_ID}, "POST"),
+    "notifications:mark-all-read": (ANY_ROLE, {}, "POST"),
     # Persons: every role may ask; policy decides what the answer holds (tests/policy/test_matrix.py).
     "api-subject-list": (ANY_ROLE, {}, "GET"),
     "api-subject-identity": (ANY_ROLE, {"subject_id": NO_ID}, "GET"),
@@ -150,6 +155,8 @@ ROUTES = {
     "intake:signal-overdue": (SIGNAL_READERS, {}, "GET"),
     "intake:signal-detail": (SIGNAL_READERS, {"signal_id": NO_ID}, "GET"),
     "intake:signal-transition": (SIGNAL_READERS, {"signal_id": NO_ID}, "POST"),
+    "intake:attachment-add": (SIGNAL_READERS, {"signal_id": NO_ID}, "POST"),
+    "intake:attachment-download": (SIGNAL_READERS, {"signal_id": NO_ID, "attachment_id": NO_ID}, "GET"),
     "intake:signal-create": (roles(R.CARE_COORDINATOR, R.TABLE_CHAIR, R.TABLE_MEMBER, R.POLICE_INVESTIGATOR,
                                    R.CARE_WORKER, R.VEILIG_THUIS_WORKER, R.REGISTRATION_OFFICER), {}, "GET"),
     # Routing rules and their dry run: the national functional administrator (tests/intake/test_routing.py).

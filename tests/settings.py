@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import tempfile
 
 # Tests exercise the production configuration, not the developer's: development mode stays off.
 os.environ["KETEN_DEV"] = "0"
@@ -15,6 +16,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Attachments of the test run go to a throwaway directory.
+    "attachments": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": tempfile.mkdtemp(prefix="keten-attachments-")}},
 }
 WHITENOISE_AUTOREFRESH = True
 # Background tasks run at once, inside the request that enqueues them; tests/socialmap/test_spreadsheet_import.py

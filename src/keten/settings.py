@@ -79,9 +79,12 @@ INSTALLED_APPS = [
     "keten.accounts",
     "keten.audit",
     "keten.policy",
+    "keten.notifications",
     "keten.identity",
     "keten.socialmap",
     "keten.intake",
+    "keten.knowledge",
+    "keten.signaltable",
     "keten.web",
     "keten.demo",
 ]
@@ -285,6 +288,13 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = KETEN_DEV
 
+# --- Private files: signal attachments live outside every served directory and are only ever sent through an
+# authorised view (keten.intake.views.attachment_download). Back this directory up with the database.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("KETEN_PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+STORAGES["attachments"] = {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                           "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/niet-openbaar/"}}
+KETEN_ATTACHMENT_MAX_BYTES = int(os.environ.get("KETEN_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+
 # --- API -----------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -319,8 +329,10 @@ LOGGING = {
 
 KETEN_DEMO_CREDENTIALS = VAR_DIR / "demo-credentials.json"
 
-# --- Background work: django-tasks with its database backend; `manage.py db_worker` runs the queue ---------
+# --- Background work: django-tasks with its database backend; `manage.py worker` runs the queue ---------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Jobs `manage.py worker` enqueues periodically: (dotted path of a django-tasks task, every so many seconds).
+KETEN_PERIODIC_TASKS = [("keten.intake.tasks.scan_deadlines", 60)]
 
 # A database cache: shared by every web process, so a used TOTP code cannot be replayed on another worker.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "keten_cache"}}
@@ -332,6 +344,8 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("KETEN_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("KETEN_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("KETEN_FROM_EMAIL", "keten@localhost")
+# Where people reach Keten: links in e-mails (notifications) are made absolute with it.
+KETEN_BASE_URL = os.environ.get("KETEN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 KETEN_AUDIT_PARTITIONS = int(os.environ.get("KETEN_AUDIT_PARTITIONS", "16"))
 
 # --- Signal intake: how soon a new signal must be triaged, per urgency (keten.intake.deadlines) ---------------
@@ -340,5 +354,8 @@ KETEN_INTAKE_TRIAGE_DEADLINES = {"acute": {"hours": 1}, "high": {"working_days":
 # Days the government equates with a public holiday by decree (Algemene termijnenwet art. 3 lid 3), as
 # "YYYY-MM-DD"; they do not count as working days either.
 KETEN_INTAKE_EXTRA_HOLIDAYS: list[str] = []
+# How long before its triage deadline the region's triage is told a signal still waits (days, hours or minutes);
+# `manage.py worker` scans every minute (KETEN_PERIODIC_TASKS), and tells about a passed deadline too.
+KETEN_INTAKE_DEADLINE_WARNING = {"acute": {"minutes": 15}, "high": {"hours": 2}, "normal": {"days": 1}}
 # The public guide's minimal signal: at most this many per client address per window of seconds.
 KETEN_GUIDE_SIGNAL_RATE = (5, 3600)

@@ -22,7 +22,7 @@ from keten.intake.services import (
     signal_register,
     signal_register_from_guide,
 )
-from keten.policy.models import ConsentGiver, ConsentScope
+from keten.policy.models import ConsentGiver, ConsentScope, Share
 from keten.policy.purposes import Purpose
 from keten.regions.selectors import municipality_by_code
 
@@ -178,14 +178,16 @@ def test_a_person_out_of_the_reporters_sight_cannot_be_linked(demo):
 
 
 def test_the_public_guide_leaves_a_minimal_signal_for_the_regions_triage(demo):
-    before = AuditEvent.objects.count()
     signal = signal_register_from_guide(observed_on=today(), municipality="GM0935", forms=["unknown"],
                                         urgency="high", description="Meisje lijkt niet vrij te zijn.", minor=True)
     assert signal.reporter_kind == "public_guide" and signal.reporter_organisation is None
     assert signal.people.get().is_minor is True
-    event = AuditEvent.objects.get(object_type="intake.signal", object_id=str(signal.pk))
-    assert event.actor_id is None and event.action == "create"
-    assert AuditEvent.objects.count() == before + 1
+    event = AuditEvent.objects.get(object_type="intake.signal", object_id=str(signal.pk), action="create")
+    assert event.actor_id is None
+    # One event for the registration, and one for each share the routing rule made (a minor: Veilig Thuis).
+    shares = Share.objects.of_record(signal)
+    assert [share.organisation.type for share in shares] == ["veilig_thuis"]
+    assert AuditEvent.objects.filter(object_type="intake.signal", object_id=str(signal.pk)).count() == 1 + len(shares)
     # Veilig Thuis Limburg (Maastricht is GM0935) sees it; the Noord-Holland care coordinator does not.
     vt = _actor(demo, Role.VEILIG_THUIS_WORKER)
     assert signal_for(actor=vt, signal_id=signal.pk, purpose=Purpose.SIGNAL_ASSESSMENT) is not None

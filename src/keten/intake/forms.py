@@ -3,7 +3,8 @@ one workflow step, and the minimal signal of the public guide. They check what a
 fields, identifying values through the identity store's normalisers); the services check the whole."""
 
 from django import forms
-from django.utils.text import capfirst
+from django.conf import settings
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from keten.accounts.roles import OrganisationType
@@ -37,6 +38,29 @@ def _checked_value(form: forms.Form, field: str, kind: str) -> str:
         except InvalidValue as error:
             form.add_error(field, capfirst(str(error.reason)))
     return raw
+
+
+ATTACHMENT_HELP = format_lazy(
+    _("PDF, PNG of JPEG, hoogstens {mb} MB per bestand, bijvoorbeeld een foto van een advertentie. Alleen wie de "
+      "omschrijving mag lezen, kan een bijlage openen. Na een fout moet u de bestanden opnieuw kiezen."),
+    mb=settings.KETEN_ATTACHMENT_MAX_BYTES // (1024 * 1024))
+ATTACHMENT_TYPES = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; cleaned to a list (empty when none were chosen)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ATTACHMENT_TYPES}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(one, initial) for one in files]
 
 
 class SignalForm(forms.Form):
@@ -73,6 +97,9 @@ class SignalForm(forms.Form):
                     "toestemming eerst vast bij de persoon."),
         error_messages={"required": _("Kies de grondslag waarop u meldt."),
                         "invalid_choice": _("Kies de grondslag waarop u meldt.")})
+    attachments = MultipleFileField(
+        label=_("Bijlagen (niet verplicht)"), required=False, help_text=ATTACHMENT_HELP,
+        error_messages={"empty": _("Een van de bestanden is leeg.")})
 
     # Last: from here on `forms` in this class body is the field, no longer the module.
     forms = forms.MultipleChoiceField(
@@ -238,3 +265,13 @@ class GuideSignalForm(forms.Form):
         urgency = Urgency.ACUTE if data["danger"] else Urgency.HIGH if minor else Urgency.NORMAL
         return {"municipality": data["municipality"], "forms": forms_, "minor": minor, "urgency": urgency,
                 "description": data["text"]}
+
+
+# --- Attachments ---------------------------------------------------------------------------------------------------
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Bijlage"), help_text=ATTACHMENT_HELP,
+        widget=forms.ClearableFileInput(attrs={"accept": ATTACHMENT_TYPES}),
+        error_messages={"required": _("Kies een bestand."), "empty": _("Het bestand is leeg.")})

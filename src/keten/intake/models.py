@@ -4,6 +4,7 @@ their versioned wording, the signal, the people and entities it mentions, and it
 import secrets
 import uuid
 
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -453,6 +454,45 @@ class Routing(models.Model):
 
     def action_labels(self) -> list[str]:
         return [str(RoutingAction(code).label) for code in self.actions if code in RoutingAction.values]
+
+
+# --- Attachments -------------------------------------------------------------------------------------------------
+
+
+def _attachment_storage():
+    return storages["attachments"]
+
+
+def _attachment_path(attachment, filename: str) -> str:
+    """A random name on disk: the original name may say who is in the picture, and is kept in the database only."""
+    return f"signals/{uuid.uuid4().hex}"
+
+
+class SignalAttachment(BaseModel):
+    """A file that goes with a signal (a PDF or a photo), checked on upload (keten.intake.attachments) and stored
+    outside every public directory; only keten.intake.attachment_views sends it, to whom policy lets see the
+    signal's special-category data. Never changed: a wrong file is a new attachment's business."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(storage=_attachment_storage, upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(_("bestandsnaam"), max_length=200)
+    content_type = models.CharField(_("soort bestand"), max_length=32)
+    size = models.PositiveIntegerField(_("grootte in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("toegevoegd door"))
+
+    # A photo shows people, and a name such as "paspoort-....pdf" says who: both as sensitive as the description.
+    privacy_categories = {**_operational("signal", "content_type", "size", "sha256", "uploaded_by"),
+                          "file": C.SPECIAL, "original_name": C.SPECIAL}
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("bijlage")
+        verbose_name_plural = _("bijlagen")
+
+    def __str__(self):
+        return f"{self.signal} #{self.pk}"
 
 
 # --- The API's Idempotency-Key -----------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from keten.intake.models import (
     PersonRole,
     RegistrationTask,
     Signal,
+    SignalAttachment,
     SignalTransition,
     Theme,
 )
@@ -149,6 +150,8 @@ class SignalView:
     entities: tuple[EntityView, ...]
     history: tuple[StepView, ...]
     deadline: Deadline
+    attachments: tuple[SignalAttachment, ...]  # empty when the special category is withheld
+    attachment_count: int
 
     @property
     def hard_indicator_count(self) -> int:
@@ -179,6 +182,8 @@ def signal_view(*, actor: Actor, signal: Signal, purpose: str) -> SignalView:
         entities=tuple(_entities(signal, identity)),
         history=tuple(_history(signal, show_notes=_full(special))),
         deadline=deadline_of(signal),
+        attachments=tuple(signal.attachments.all()) if _full(special) else (),
+        attachment_count=signal.attachments.count(),
     )
 
 
@@ -233,3 +238,22 @@ def registration_task_for(*, actor: Actor, task_id) -> RegistrationTask | None:
     """One task of the actor's organisation, or None (also when it belongs to another organisation)."""
     return (RegistrationTask.objects.select_related("signal", "organisation")
             .filter(organisation=actor.organisation, pk=task_id).first())
+
+
+# --- Attachments ---------------------------------------------------------------------------------------------------
+
+
+def attachment_for(*, actor: Actor, signal: Signal, attachment_id, purpose: str) -> SignalAttachment | None:
+    """One attachment of the signal, for whoever may see the signal's special-category data in full; None when it
+    does not exist. Sending it is a read of personal data: audited once, also when refused."""
+    attachment = signal.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        return None
+    special = decide(actor, "read", signal, purpose, category=DataCategory.SPECIAL)
+    if not _full(special):
+        audit(actor=actor, action="denied", target=attachment, purpose=purpose, decision=special.mode)
+        raise PermissionDenied(special.reason if not special.allowed else
+                               _("Bijlagen zijn voor u afgeschermd, net als de omschrijving."))
+    audit(actor=actor, action="read", target=attachment, purpose=purpose, basis=special.basis.code,
+          decision=Effect.ALLOW)
+    return attachment

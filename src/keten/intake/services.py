@@ -1,8 +1,6 @@
 """Writes of the intake app: loading and keeping the indicator catalogue, registering signals (by a professional
 or through the public guide), routing them by the rules a national administrator keeps, and moving them through
-their workflow. Each is one transaction with its audit event.
-
-Attachments (issue 5, part 2) are not part of this slice."""
+their workflow, with the files that go with them. Each is one transaction with its audit event."""
 
 import re
 from collections.abc import Collection, Sequence
@@ -20,10 +18,12 @@ from keten.audit.services import record as audit
 from keten.core.clock import now, today
 from keten.core.concurrency import save_versioned
 from keten.core.errors import ConcurrentUpdate, PermissionDenied, ValidationFailed
+from keten.core.privacy import DataCategory
 from keten.identity.models import ATTRIBUTE_NORMALISER, AttributeKind, EntityKind, Subject
 from keten.identity.normalise import InvalidValue, normalise
 from keten.identity.services import entity_register, subject_register
 from keten.intake import catalogue, deadlines, notify, routing, workflow
+from keten.intake.attachments import MAX_ATTACHMENTS, CheckedFile, check_upload
 from keten.intake.models import (
     ADULT_AGE,
     PUBLIC_GUIDE_REPORTER,
@@ -41,6 +41,7 @@ from keten.intake.models import (
     RoutingAction,
     RoutingRule,
     Signal,
+    SignalAttachment,
     SignalEntity,
     SignalForm,
     SignalPerson,
@@ -372,7 +373,8 @@ def _create_signal(facts: _Facts, *, kind: str, membership: Membership | None, o
 def signal_register(*, actor: Actor, observed_on: date, municipality: Municipality | str, forms: Collection[str],
                     urgency: str, basis: str, indicators: Collection[str] = (), description: str = "",
                     address: str = "", people: Sequence[PersonInput] = (),
-                    entities: Sequence[tuple[str, str]] = (), consent: Consent | None = None) -> Signal:
+                    entities: Sequence[tuple[str, str]] = (), consent: Consent | None = None,
+                    attachments: Sequence = ()) -> Signal:
     """A professional registers a signal for their organisation.
 
     Everything is checked before anything is written: one bad value (a date in the future, an unknown
@@ -380,7 +382,8 @@ def signal_register(*, actor: Actor, observed_on: date, municipality: Municipali
     `indicators` are codes; the signal keeps their current wording. People with identifying values become subjects
     of the identity store, and `address` (where it was seen) and `entities` ((kind, raw) pairs: phone, address,
     licence plate, company, IBAN, e-mail, online handle) become entities there; the signal only points at them.
-    `consent` is the recorded consent of a presumed victim among `people`, required when `basis` is "consent"."""
+    `consent` is the recorded consent of a presumed victim among `people`, required when `basis` is "consent".
+    `attachments` are uploaded files (keten.intake.attachments says which)."""
     if actor.role not in REGISTERING_ROLES:
         raise PermissionDenied(_("Als {role} kunt u geen signalen registreren.").format(
             role=actor.membership.get_role_display()))
@@ -400,6 +403,12 @@ def signal_register(*, actor: Actor, observed_on: date, municipality: Municipali
     address = (address or "").strip()
     if address:
         _normalised("address", EntityKind.ADDRESS, address)
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise InvalidSignal("attachments", _("Voeg hoogstens {limit} bijlagen toe.").format(limit=MAX_ATTACHMENTS))
+    try:
+        checked = [(upload, check_upload(upload)) for upload in attachments]
+    except ValidationFailed as refusal:
+        raise InvalidSignal("attachments", refusal.message) from None
 
     signal = _create_signal(facts, kind=ReporterKind.PROFESSIONAL, membership=actor.membership,
                             organisation=actor.organisation, basis=basis, consent=consent)
@@ -424,6 +433,8 @@ def signal_register(*, actor: Actor, observed_on: date, municipality: Municipali
         links.setdefault(entity.pk, SignalEntity(signal=signal, entity=entity))
     SignalEntity.objects.bulk_create(links.values())
     audit(actor=actor, action="create", target=signal, purpose=purpose, basis=basis)
+    for upload, facts in checked:
+        _store_attachment(actor, signal, upload, facts, purpose=purpose, basis=basis)
     route_signal(actor=actor, signal=signal)
     return signal
 
@@ -521,6 +532,49 @@ def signal_transition(*, actor: Actor, signal: Signal, to_status: str, expected_
         note=note)
     audit(actor=actor, action="update", target=signal, purpose=purpose, basis=decision.basis.code)
     return step
+
+
+# --- Attachments ---------------------------------------------------------------------------------------------------
+
+
+def _store_attachment(actor: Actor, signal: Signal, upload, facts: CheckedFile, *, purpose: str,
+                      basis: str) -> SignalAttachment:
+    """Write the checked file under a random name, then its row; the file goes again if the row cannot be written.
+    (A file whose transaction is rolled back later stays as unreferenced bytes in private storage.)"""
+    attachment = SignalAttachment(signal=signal, original_name=facts.name, content_type=facts.content_type,
+                                  size=facts.size, sha256=facts.sha256, uploaded_by=actor.membership)
+    attachment.file.save("", upload, save=False)
+    try:
+        attachment.save()
+        audit(actor=actor, action="create", target=attachment, purpose=purpose, basis=basis)
+    except BaseException:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def attachment_add(*, actor: Actor, signal: Signal, upload) -> SignalAttachment:
+    """Add a file to a signal: for whoever may change the signal and see its special-category data in full (a
+    photo shows as much as the description), up to MAX_ATTACHMENTS, after keten.intake.attachments checked it."""
+    decision = _attaching(actor, signal)
+    if not (decision.allowed and not decision.pseudonymised):
+        raise PermissionDenied(_("U kunt aan dit signaal geen bijlagen toevoegen."))
+    if signal.attachments.count() >= MAX_ATTACHMENTS:
+        raise ValidationFailed(_("Dit signaal heeft al {limit} bijlagen: meer kan niet.").format(
+            limit=MAX_ATTACHMENTS))
+    return _store_attachment(actor, signal, upload, check_upload(upload), purpose=default_purpose(actor.role),
+                             basis=decision.basis.code)
+
+
+def _attaching(actor: Actor, signal: Signal):
+    return decide(actor, "update", signal, default_purpose(actor.role), category=DataCategory.SPECIAL)
+
+
+def may_add_attachment(actor: Actor, signal: Signal) -> bool:
+    """Whether attachment_add would let this person add a file (for the page, which offers the form only then)."""
+    decision = _attaching(actor, signal)
+    return decision.allowed and not decision.pseudonymised
 
 
 # --- Routing (keten.intake.routing decides; this applies and keeps the rules) -------------------------------------

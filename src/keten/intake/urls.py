@@ -27,4 +27,7 @@ urlpatterns = [
     path("signalen/registratietaken/<uuid:task_id>/", task_views.task_complete, name="registration-task-complete"),
     path("signalen/<uuid:signal_id>/", views.signal_detail, name="signal-detail"),
     path("signalen/<uuid:signal_id>/stap/", views.signal_transition, name="signal-transition"),
+    path("signalen/<uuid:signal_id>/bijlagen/", views.attachment_add, name="attachment-add"),
+    path("signalen/<uuid:signal_id>/bijlagen/<uuid:attachment_id>/", views.attachment_download,
+         name="attachment-download"),
 ]

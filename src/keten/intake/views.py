@@ -5,8 +5,9 @@ logging in. The services write and check, the selectors read and audit; these vi
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -22,6 +23,7 @@ from keten.intake.deadlines import deadline_of
 from keten.intake.forms import (
     ENTITY_ROWS,
     PERSON_ROWS,
+    AttachmentForm,
     EntityForm,
     FilterForm,
     GuideSignalForm,
@@ -72,7 +74,8 @@ def signal_create(request):
     catalogue = selectors.indicator_catalogue()
     codes = [version.indicator.code for group in catalogue for version in group.versions]
     data = request.POST if request.method == "POST" else None
-    form = SignalForm(data, indicator_codes=codes, initial={"observed_on": today()})
+    form = SignalForm(data, request.FILES if data is not None else None, indicator_codes=codes,
+                      initial={"observed_on": today()})
     people = [PersonForm(data, prefix=f"persoon-{i}") for i in range(1, PERSON_ROWS + 1)]
     entities = [EntityForm(data, prefix=f"gegeven-{i}") for i in range(1, ENTITY_ROWS + 1)]
     section_errors: dict[str, str] = {}
@@ -161,12 +164,16 @@ def _transition_forms(request, signal, failed: TransitionForm | None = None) -> 
             else TransitionForm(target=target, initial={"version": signal.version}) for target in targets]
 
 
-def _detail(request, signal, *, failed: TransitionForm | None = None, status: int = 200):
+def _detail(request, signal, *, failed: TransitionForm | None = None, attachment_form: AttachmentForm | None = None,
+            status: int = 200):
     actor = _actor(request)
     view = selectors.signal_view(actor=actor, signal=signal, purpose=default_purpose(actor.role))
     steps = _transition_forms(request, signal, failed)
+    if attachment_form is None and services.may_add_attachment(actor, signal):
+        attachment_form = AttachmentForm()
     return render(request, "intake/signals/detail.html", {
         "view": view, "signal": signal, "basis": LEGAL_BASES.get(signal.basis), "transition_forms": steps,
+        "attachment_form": attachment_form,
         # A refused step the page does not offer (any more): its reason still has to be read.
         "step_errors": failed.non_field_errors() if failed is not None and failed not in steps else [],
         "show_emergency": signal.urgency == Urgency.ACUTE and view.deadline.running, **_emergency(),
@@ -248,3 +255,44 @@ def guide_signal(request):
         else:
             return render(request, "intake/signals/guide_thanks.html", _emergency())
     return render(request, "intake/signals/guide_signal_page.html", {"signal_form": form}, status=400)
+
+
+# --- Attachments ---------------------------------------------------------------------------------------------------
+
+
+@require_POST
+@signal_pages
+def attachment_add(request, signal_id):
+    signal = _signal_or_404(request, signal_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment = services.attachment_add(actor=_actor(request), signal=signal, upload=form.cleaned_data["file"])
+        except PermissionDenied as error:
+            return deny(request, error.message)
+        except DomainError as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(request, _("Bijlage {name} is toegevoegd.").format(name=attachment.original_name))
+            return redirect(reverse("intake:signal-detail", args=[signal.pk]) + "#bijlagen")
+    return _detail(request, signal, attachment_form=form, status=400)
+
+
+@require_GET
+@signal_pages
+def attachment_download(request, signal_id, attachment_id):
+    """The file itself, as a download (never shown inline: a PDF or image from outside is not run in our origin),
+    not kept in caches."""
+    signal, actor = _signal_or_404(request, signal_id), _actor(request)
+    try:
+        attachment = selectors.attachment_for(actor=actor, signal=signal, attachment_id=attachment_id,
+                                              purpose=default_purpose(actor.role))
+    except PermissionDenied as error:
+        return deny(request, error.message)
+    if attachment is None:
+        raise Http404
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+                            content_type=attachment.content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
