@@ -173,6 +173,27 @@ def test_the_same_key_with_another_body_is_refused_with_422(client_for):
     assert Signal.objects.count() == before
 
 
+def test_a_retry_that_races_the_first_request_answers_with_the_first_signal_and_leaves_nothing(
+        client_for, monkeypatch):
+    """The window between looking the key up and storing it: a retry that looked before the first request had
+    stored its key registers too, meets the unique key, rolls back its own signal with its audit events, and
+    answers with the first request's signal."""
+    from keten.intake import services
+
+    client = client_for(Role.CARE_COORDINATOR)
+    first = _post(client, LIST, BODY, **{"Idempotency-Key": "race-1"})
+    looked_up = []
+    real = services._live_key
+    monkeypatch.setattr(services, "_live_key", lambda *args: looked_up.append(1) or (
+        None if len(looked_up) == 1 else real(*args)))  # the retry looks while the first is still running
+    creates = AuditEvent.objects.filter(action="create", object_type="intake.signal")
+    before = (Signal.objects.count(), creates.count())
+    retry = _post(client, LIST, BODY, **{"Idempotency-Key": "race-1"})
+    assert (first.status_code, retry.status_code) == (201, 200)
+    assert retry.json()["id"] == first.json()["id"]
+    assert (Signal.objects.count(), creates.count()) == before
+
+
 def test_a_key_belongs_to_one_account(client_for):
     mine = _post(client_for(Role.CARE_COORDINATOR), LIST, BODY, **{"Idempotency-Key": "shared-key"})
     theirs = _post(client_for(Role.POLICE_INVESTIGATOR), LIST, BODY | {"basis": "avg_10_wpg"},

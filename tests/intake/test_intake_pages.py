@@ -158,3 +158,38 @@ def test_closing_without_a_reason_is_refused_and_a_step_not_offered_is_refused(d
         assert _step(member, signal, "triage", signal.version).status_code == 403
     signal.refresh_from_db()
     assert signal.status == "new" and signal.transitions.count() == 1
+
+
+def _victim_with_consent(demo):
+    from keten.identity.services import consent_record, subject_register
+    from keten.policy.models import ConsentGiver, ConsentScope
+
+    coordinator = Actor.of(demo[Role.CARE_COORDINATOR])
+    victim = subject_register(actor=coordinator, municipality=municipality_by_code("GM0363"),
+                              attributes=[("name", "Testpersoon Fictief"), ("date_of_birth", "1990")])
+    consent = consent_record(actor=coordinator, subject=victim, scope=ConsentScope.CARE_REFERRAL,
+                             giver=ConsentGiver.PERSON, given_on=date.today())
+    return victim, consent
+
+
+def test_reporting_on_consent_through_the_page_uses_the_known_persons_consent(demo, client_for):
+    victim, consent = _victim_with_consent(demo)
+    existing = set(Signal.objects.values_list("pk", flat=True))
+    response = client_for(Role.CARE_COORDINATOR).post(reverse("intake:signal-create"), VALID | {
+        "basis": "consent", "known_person": victim.public_id.lower()}, follow=True)
+    assert response.status_code == 200
+    signal = Signal.objects.exclude(pk__in=existing).get()
+    assert signal.consent == consent
+    assert signal.people.get(role="presumed_victim", subject__isnull=False).subject == victim
+
+
+def test_consent_without_a_known_person_or_with_one_out_of_reach_is_refused_next_to_the_field(demo, client_for):
+    victim, _consent = _victim_with_consent(demo)
+    client, before = client_for(Role.VEILIG_THUIS_WORKER), Signal.objects.count()  # Limburg: cannot see the person
+    page = client.post(reverse("intake:signal-create"), VALID | {"basis": "meldcode",
+                                                                 "known_person": victim.public_id}).content.decode()
+    assert 'id="id_known_person_error"' in page and "U kunt geen persoon met dit kenmerk zien" in page
+    page = client_for(Role.CARE_COORDINATOR).post(reverse("intake:signal-create"),
+                                                  VALID | {"basis": "consent"}).content.decode()
+    assert 'id="id_basis_error"' in page and "vastgelegde toestemming van het vermoedelijke slachtoffer" in page
+    assert Signal.objects.count() == before

@@ -22,8 +22,7 @@ from keten.socialmap.selectors import MAX_PLACE_CHARS, resolve_place
 #: Rows a page offers; the service takes more (through the API).
 PERSON_ROWS = 3
 ENTITY_ROWS = 5
-#: A consent must be recorded with a known person first (identity pages); this page registers new people only.
-PAGE_BASES = [(code, basis.citation) for code, basis in LEGAL_BASES.items() if code != "consent"]
+PAGE_BASES = [(code, basis.citation) for code, basis in LEGAL_BASES.items()]
 YES, NO, UNSURE = "yes", "no", "unsure"
 MINOR_CHOICES = [(YES, _("Ja")), (NO, _("Nee")), (UNSURE, _("Weet ik niet"))]
 MINOR_VALUE = {YES: True, NO: False, UNSURE: None, "": None}
@@ -94,9 +93,14 @@ class SignalForm(forms.Form):
     basis = forms.ChoiceField(
         label=_("Grondslag voor het melden"), choices=[("", _("Kies een grondslag")), *PAGE_BASES],
         help_text=_("Op grond waarvan u dit signaal doorgeeft. Melden met toestemming van de persoon? Leg die "
-                    "toestemming eerst vast bij de persoon."),
+                    "toestemming eerst vast bij de persoon en vul hieronder het kenmerk van de persoon in."),
         error_messages={"required": _("Kies de grondslag waarop u meldt."),
                         "invalid_choice": _("Kies de grondslag waarop u meldt.")})
+    known_person = forms.CharField(
+        label=_("Kenmerk van een bekende persoon (niet verplicht)"), required=False, max_length=12,
+        help_text=_("Gaat het signaal over een vermoedelijk slachtoffer dat al in Keten staat (Personen), vul dan "
+                    "het kenmerk in, bijvoorbeeld K-4821M. Melden met toestemming kan alleen zo: de toestemming is "
+                    "bij de persoon vastgelegd."))
     attachments = MultipleFileField(
         label=_("Bijlagen (niet verplicht)"), required=False, help_text=ATTACHMENT_HELP,
         error_messages={"empty": _("Een van de bestanden is leeg.")})

@@ -16,6 +16,7 @@ from keten.core.clock import now
 from keten.core.errors import PermissionDenied
 from keten.core.privacy import DataCategory
 from keten.identity.masking import mask
+from keten.identity.models import Subject
 from keten.intake.deadlines import Deadline, deadline_of
 from keten.intake.models import (
     ExploitationForm,
@@ -30,6 +31,7 @@ from keten.intake.models import (
 )
 from keten.intake.workflow import AWAITING_TRIAGE, CloseReason, Status
 from keten.policy.decisions import Decision, decide, fetch_with_relations, visible_to
+from keten.policy.models import Consent
 from keten.policy.purposes import Purpose
 from keten.policy.rules import RULES, Effect
 from keten.regions.models import Region
@@ -257,3 +259,15 @@ def attachment_for(*, actor: Actor, signal: Signal, attachment_id, purpose: str)
     audit(actor=actor, action="read", target=attachment, purpose=purpose, basis=special.basis.code,
           decision=Effect.ALLOW)
     return attachment
+
+
+# --- A known person on the intake form -----------------------------------------------------------------------------
+
+
+def known_person(*, actor: Actor, public_id: str, purpose: str) -> tuple[Subject | None, Consent | None]:
+    """The subject with this public id if the actor may see it (else None, whether or not it exists), and its
+    current consent, newest first, for reporting on the basis of consent. Only the pseudonym is read here."""
+    subject = visible_to(actor, purpose, Subject.objects.filter(public_id=public_id.strip().upper())).first()
+    if subject is None:
+        return None, None
+    return subject, Consent.objects.active().filter(subject=subject).order_by("-given_on", "-created_at").first()

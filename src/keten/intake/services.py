@@ -476,18 +476,25 @@ def _replay(existing: IdempotencyKey, fingerprint: str) -> Signal:
     return existing.signal
 
 
+def _live_key(membership: Membership, key: str) -> IdempotencyKey | None:
+    return IdempotencyKey.objects.select_related("signal").filter(
+        membership=membership, key=key, created_at__gte=now() - IDEMPOTENCY_WINDOW).first()
+
+
 def signal_register_idempotent(*, actor: Actor, key: str, fingerprint: str, **values) -> tuple[Signal, bool]:
     """signal_register, at most once per (membership, key) within IDEMPOTENCY_WINDOW: a retry with the same
     `fingerprint` (of the request body) gets the first signal back, and `False` for "not created now"; another
     body under the same key is refused. Two retries racing each other meet at the unique constraint: the loser
     rolls back its signal (with its audit events) and answers with the winner's."""
-    existing = IdempotencyKey.objects.select_related("signal").filter(
-        membership=actor.membership, key=key, created_at__gte=now() - IDEMPOTENCY_WINDOW).first()
+    existing = _live_key(actor.membership, key)
     if existing is not None:
         return _replay(existing, fingerprint), False
     try:
         with transaction.atomic():
-            IdempotencyKey.objects.filter(membership=actor.membership, key=key).delete()  # expired: reusable
+            # An expired key may name a new request; a live one (stored by a racing first request since we
+            # looked) must stay, so that our insert meets it.
+            IdempotencyKey.objects.filter(membership=actor.membership, key=key,
+                                          created_at__lt=now() - IDEMPOTENCY_WINDOW).delete()
             signal = signal_register(actor=actor, **values)
             IdempotencyKey.objects.create(membership=actor.membership, key=key, fingerprint=fingerprint,
                                           signal=signal)

@@ -32,7 +32,7 @@ from keten.intake.forms import (
     TransitionForm,
 )
 from keten.intake.guide import EMERGENCY_NUMBER, POLICE_NUMBER
-from keten.intake.models import IndicatorForm, Urgency
+from keten.intake.models import IndicatorForm, PersonRole, Urgency
 from keten.policy.bases import LEGAL_BASES
 from keten.policy.purposes import default_purpose
 
@@ -80,10 +80,19 @@ def signal_create(request):
     entities = [EntityForm(data, prefix=f"gegeven-{i}") for i in range(1, ENTITY_ROWS + 1)]
     section_errors: dict[str, str] = {}
     if data is not None and all([form.is_valid(), *(f.is_valid() for f in people + entities)]):
+        values = dict(form.cleaned_data)
+        involved = [row.person() for row in people if not row.is_empty()]
+        public_id = values.pop("known_person")
+        if public_id:
+            subject, values["consent"] = selectors.known_person(actor=_actor(request), public_id=public_id,
+                                                                purpose=default_purpose(request.membership.role))
+            involved.insert(0, services.PersonInput(role=PersonRole.PRESUMED_VICTIM, subject=subject))
         try:
+            if public_id and subject is None:
+                raise services.InvalidSignal("known_person", _("U kunt geen persoon met dit kenmerk zien. Kijk het "
+                                                               "kenmerk na op de pagina Personen."))
             signal = services.signal_register(
-                actor=_actor(request), **{k: v for k, v in form.cleaned_data.items()},
-                people=[row.person() for row in people if not row.is_empty()],
+                actor=_actor(request), **values, people=involved,
                 entities=[row.entity() for row in entities if row.entity()])
         except services.InvalidSignal as error:
             target = SECTION_OF.get(error.field, error.field)
