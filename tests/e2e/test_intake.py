@@ -1,5 +1,5 @@
-"""A care coordinator registers a signal in the browser: with an indicator and a phone number, sees it in the
-list and takes it to triage; each page checked by axe."""
+"""A care coordinator registers a signal in the browser: with an indicator, a phone number and an attachment
+(downloaded again from the signal page), sees it in the list and takes it to triage; each page checked by axe."""
 
 import pytest
 from django.core.management import call_command
@@ -10,6 +10,7 @@ from tests.e2e.flows import log_in
 
 pytestmark = pytest.mark.e2e
 
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 INDICATOR = "Bewegingsvrijheid beperkt: mag niet zelfstandig weg, wordt opgesloten of steeds begeleid"
 
 
@@ -38,6 +39,8 @@ def test_care_coordinator_registers_a_signal_and_takes_it_to_triage(page, demo_p
     urgency.get_by_label("Normaal").check()
     expect(page.get_by_role("link", name="112")).to_be_hidden()
     page.get_by_label("Grondslag voor het melden").select_option("wmo")
+    page.get_by_label("Bijlagen (niet verplicht)").set_input_files(
+        files=[{"name": "advertentie.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     page.screenshot(path=artifacts / "intake-create.png", full_page=True)
     page.get_by_role("button", name="Signaal registreren").click()
 
@@ -45,6 +48,9 @@ def test_care_coordinator_registers_a_signal_and_takes_it_to_triage(page, demo_p
     reference = page.get_by_role("heading", level=1).inner_text().removeprefix("Signaal ")
     expect(page.get_by_text(INDICATOR)).to_be_visible()
     expect(page.get_by_text("+31 6 10000905")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="advertentie.pdf").click()
+    assert download.value.suggested_filename == "advertentie.pdf"
     assert_accessible(page)
 
     page.get_by_role("link", name="Signalen", exact=True).first.click()
