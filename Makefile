@@ -11,7 +11,8 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard src/keten/locale/*/LC_MESSAGES/djang
 .PHONY: run test install lint test-sqlite test-postgres test-e2e demo-code bench messages clean
 
 ## run: install, migrate the SQLite database under var/, load regions and demo data, serve on 127.0.0.1:$(PORT)
-##      with the background worker (imports) beside the server; stopping the server stops the worker too.
+##      with the background worker (imports, notifications, deadline scans) beside the server; stopping the
+##      server stops the worker too.
 run: install
 	$(DEV) $(MANAGE) migrate --noinput
 	$(DEV) $(MANAGE) createcachetable
@@ -23,7 +24,7 @@ run: install
 	@echo "Keten runs at http://127.0.0.1:$(PORT)/  (stop with Ctrl-C)"
 	@$(DEV) $(MANAGE) demo_accounts
 	@echo
-	@$(DEV) $(MANAGE) db_worker --no-reload & worker=$$!; \
+	@$(DEV) $(MANAGE) worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV) $(MANAGE) runserver 127.0.0.1:$(PORT)
 

@@ -18,6 +18,8 @@ urlpatterns = [
     path("sociale-kaart/beheer/", include("keten.socialmap.edit_urls")),
     path("", include("keten.policy.urls")),
     path("personen/", include("keten.identity.urls")),
+    path("meldingen/", include("keten.notifications.urls")),
     path("", include("keten.intake.urls")),
+    path("kennisbank/", include("keten.knowledge.urls")),
     path("", include("keten.web.urls")),
 ]

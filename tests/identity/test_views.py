@@ -68,7 +68,7 @@ def test_sharing_through_the_page_with_a_basis_and_purpose(client_for, demo):
     client.post(reverse("identity:subject-detail", args=[subject.pk]), {
         "action": "share", "share-organisation": vt.pk, "share-purpose": "signal_assessment",
         "share-basis": "meldcode"})
-    share = Share.objects.get(organisation=vt)
+    share = Share.objects.of_record(subject).get(organisation=vt)
     assert share.basis == "meldcode" and share.shared_by == demo[Role.CARE_COORDINATOR].user
     assert AuditEvent.objects.filter(action="share", object_id=str(subject.pk)).count() == shares_audited + 1
 
