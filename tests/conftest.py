@@ -65,6 +65,7 @@ def _build_world() -> None:
     call_command("load_taxonomies", verbosity=0)
     call_command("load_indicators", verbosity=0)
     memberships = seed_demo(credentials=DEMO_CREDENTIALS)
+    call_command("load_knowledge", demo=True, verbosity=0)  # the kennisbank, with the demo's region notes
     User.objects.filter(pk__in=[m.user_id for m in memberships]).update(is_demo=False)
 
 

@@ -39,6 +39,23 @@ def _checked_value(form: forms.Form, field: str, kind: str) -> str:
     return raw
 
 
+class PlaceField(forms.CharField):
+    """A municipality as the social map's search understands a place: a name, CBS code or postcode."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", MAX_PLACE_CHARS)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value) -> Municipality:
+        text = super().clean(value)
+        place = resolve_place(text)
+        if place is None or place.municipality is None:
+            raise forms.ValidationError(
+                _("We vinden geen gemeente of postcode ‘{text}’. Controleer de schrijfwijze, of probeer een "
+                  "postcode of de naam van de gemeente.").format(text=text))
+        return place.municipality
+
+
 ATTACHMENT_HELP = format_lazy(
     _("PDF, PNG of JPEG, hoogstens {mb} MB per bestand, bijvoorbeeld een foto van een advertentie. Alleen wie de "
       "omschrijving mag lezen, kan een bijlage openen. Na een fout moet u de bestanden opnieuw kiezen."),
@@ -63,8 +80,8 @@ class MultipleFileField(forms.FileField):
 
 
 class SignalForm(forms.Form):
-    municipality = forms.CharField(
-        label=_("Gemeente"), max_length=MAX_PLACE_CHARS,
+    municipality = PlaceField(
+        label=_("Gemeente"),
         help_text=_("Waar het signaal zich voordeed: de naam van de gemeente of een postcode, bijvoorbeeld Utrecht "
                     "of 3511."),
         error_messages={"required": _("Vul de gemeente in waar het signaal zich voordeed.")})
@@ -115,16 +132,6 @@ class SignalForm(forms.Form):
     def __init__(self, *args, indicator_codes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["indicators"].choices = [(code, code) for code in indicator_codes]
-
-    def clean_municipality(self) -> Municipality:
-        """The municipality as the social map's search understands a place (name, CBS code or postcode)."""
-        text = self.cleaned_data["municipality"]
-        place = resolve_place(text)
-        if place is None or place.municipality is None:
-            raise forms.ValidationError(
-                _("We vinden geen gemeente of postcode ‘{text}’. Controleer de schrijfwijze, of probeer een "
-                  "postcode of de naam van de gemeente.").format(text=text))
-        return place.municipality
 
     def clean_address(self) -> str:
         return _checked_value(self, "address", EntityKind.ADDRESS)
