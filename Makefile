@@ -20,6 +20,7 @@ run: install
 	$(DEV) $(MANAGE) load_indicators
 	$(DEV) $(MANAGE) load_taxonomies
 	$(DEV) $(MANAGE) seed_demo
+	$(DEV) $(MANAGE) load_knowledge --demo
 	@echo
 	@echo "Keten runs at http://127.0.0.1:$(PORT)/  (stop with Ctrl-C)"
 	@$(DEV) $(MANAGE) demo_accounts

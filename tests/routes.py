@@ -33,6 +33,10 @@ def roles(*allowed: Role, national: bool = False) -> Access:
 SIGNAL_READERS = roles(R.CARE_COORDINATOR, R.TABLE_CHAIR, R.TABLE_MEMBER, R.POLICE_INVESTIGATOR, R.CARE_WORKER,
                        R.VEILIG_THUIS_WORKER, R.REGISTRATION_OFFICER, R.PRIVACY_OFFICER)
 
+#: Who may refer a presumed victim to a care coordinator: the professionals who register signals.
+REFERRERS = (R.CARE_COORDINATOR, R.TABLE_CHAIR, R.TABLE_MEMBER, R.POLICE_INVESTIGATOR, R.CARE_WORKER,
+             R.VEILIG_THUIS_WORKER, R.REGISTRATION_OFFICER)
+
 #: route name -> (who may use it, URL kwargs for checking it, HTTP method the check uses)
 ROUTES = {
     # The login flow (django-allauth) is open by nature; what it shows is its own concern.
@@ -160,6 +164,10 @@ ROUTES = {
     "intake:signal-create": (roles(R.CARE_COORDINATOR, R.TABLE_CHAIR, R.TABLE_MEMBER, R.POLICE_INVESTIGATOR,
                                    R.CARE_WORKER, R.VEILIG_THUIS_WORKER, R.REGISTRATION_OFFICER), {}, "GET"),
     # Routing rules and their dry run: the national functional administrator (tests/intake/test_routing.py).
+    "referrals:list": (roles(*REFERRERS), {}, "GET"),
+    "referrals:create": (roles(*REFERRERS), {}, "GET"),
+    "referrals:detail": (roles(*REFERRERS), {"referral_id": NO_ID}, "GET"),
+    "referrals:step": (roles(R.CARE_COORDINATOR, R.REGISTRATION_OFFICER), {"referral_id": NO_ID}, "POST"),
     "intake:registration-task-list": (roles(R.REGISTRATION_OFFICER), {}, "GET"),
     "intake:registration-task-complete": (roles(R.REGISTRATION_OFFICER), {"task_id": NO_ID}, "POST"),
     "intake:routing-rule-list": (roles(R.FUNCTIONAL_ADMIN, national=True), {}, "GET"),
@@ -171,4 +179,23 @@ ROUTES = {
     "regions:region-create": (roles(R.FUNCTIONAL_ADMIN, national=True), {"kind": "care_coordination"}, "GET"),
     "regions:region-edit": (roles(R.FUNCTIONAL_ADMIN, national=True), {"kind": "care_coordination", "code": "ZC01"},
                             "GET"),
+    # The kennisbank: public, for front-desk staff without an account too; kept by the national functional
+    # administrator (tests/knowledge/).
+    "knowledge:index": (PUBLIC, {}, "GET"),
+    "knowledge:search": (PUBLIC, {}, "GET"),
+    "knowledge:term-list": (PUBLIC, {}, "GET"),
+    "knowledge:term": (PUBLIC, {"slug": "mensenhandel"}, "GET"),
+    "knowledge:profile-list": (PUBLIC, {}, "GET"),
+    "knowledge:profile": (PUBLIC, {"code": "comensha"}, "GET"),
+    "knowledge:care-coordinator": (PUBLIC, {}, "GET"),
+    "knowledge:region-list": (PUBLIC, {}, "GET"),
+    "knowledge:region": (PUBLIC, {"code": "ZC05"}, "GET"),
+    "knowledge:municipality": (PUBLIC, {"code": "GM0363"}, "GET"),
+    "knowledge:review-list": (roles(R.FUNCTIONAL_ADMIN, national=True), {}, "GET"),
+    "knowledge:definition-edit": (roles(R.FUNCTIONAL_ADMIN, national=True), {"slug": "mensenhandel"}, "GET"),
+    "knowledge:profile-edit": (roles(R.FUNCTIONAL_ADMIN, national=True), {"code": "comensha"}, "GET"),
+    "knowledge:role-edit": (roles(R.FUNCTIONAL_ADMIN, national=True), {}, "GET"),
+    "knowledge:region-note-edit": (roles(R.FUNCTIONAL_ADMIN, national=True),
+                                   {"layer": "veilig_thuis", "code": "VT20"}, "GET"),
+    "knowledge:history": (roles(R.FUNCTIONAL_ADMIN, national=True), {"record_id": NO_ID}, "GET"),
 }

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "keten.identity",
     "keten.socialmap",
     "keten.intake",
+    "keten.referrals",
     "keten.knowledge",
     "keten.signaltable",
     "keten.web",
@@ -332,7 +333,7 @@ KETEN_DEMO_CREDENTIALS = VAR_DIR / "demo-credentials.json"
 # --- Background work: django-tasks with its database backend; `manage.py worker` runs the queue ---------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Jobs `manage.py worker` enqueues periodically: (dotted path of a django-tasks task, every so many seconds).
-KETEN_PERIODIC_TASKS = [("keten.intake.tasks.scan_deadlines", 60)]
+KETEN_PERIODIC_TASKS = [("keten.intake.tasks.scan_deadlines", 60), ("keten.referrals.tasks.escalate_overdue", 60)]
 
 # A database cache: shared by every web process, so a used TOTP code cannot be replayed on another worker.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "keten_cache"}}

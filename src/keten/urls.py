@@ -20,6 +20,7 @@ urlpatterns = [
     path("personen/", include("keten.identity.urls")),
     path("meldingen/", include("keten.notifications.urls")),
     path("", include("keten.intake.urls")),
+    path("aanmeldingen/", include("keten.referrals.urls")),
     path("kennisbank/", include("keten.knowledge.urls")),
     path("", include("keten.web.urls")),
 ]

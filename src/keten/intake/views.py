@@ -182,7 +182,7 @@ def _detail(request, signal, *, failed: TransitionForm | None = None, attachment
         attachment_form = AttachmentForm()
     return render(request, "intake/signals/detail.html", {
         "view": view, "signal": signal, "basis": LEGAL_BASES.get(signal.basis), "transition_forms": steps,
-        "attachment_form": attachment_form,
+        "attachment_form": attachment_form, "can_refer": actor.role in services.REGISTERING_ROLES,
         # A refused step the page does not offer (any more): its reason still has to be read.
         "step_errors": failed.non_field_errors() if failed is not None and failed not in steps else [],
         "show_emergency": signal.urgency == Urgency.ACUTE and view.deadline.running, **_emergency(),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keten.accounts.roles import Role
 from keten.intake.selectors import SIGNAL_ROLES
+from keten.intake.services import REGISTERING_ROLES
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,9 @@ NAV_ITEMS = [
     NavItem(_("Start"), "web:home", ALL_ROLES),
     NavItem(_("Personen"), "identity:subject-list", ALL_ROLES),
     NavItem(_("Sociale kaart"), "socialmap:search", ALL_ROLES),
+    NavItem(_("Kennisbank"), "knowledge:index", ALL_ROLES),
     NavItem(_("Signalen"), "intake:signal-list", SIGNAL_ROLES),
+    NavItem(_("Aanmeldingen"), "referrals:list", REGISTERING_ROLES),
     NavItem(_("Registratietaken"), "intake:registration-task-list", frozenset({Role.REGISTRATION_OFFICER})),
     NavItem(_("Gebruikers"), "accounts:user-list", frozenset({Role.FUNCTIONAL_ADMIN})),
     NavItem(_("Sociale kaart bijhouden"), "socialmap_admin:service-list", frozenset({Role.FUNCTIONAL_ADMIN})),

@@ -1,0 +1,274 @@
+"""Writes of referrals: referring a presumed victim to the care coordinator of the place (or the national
+fall-back), and the coordinator's steps — acknowledge, accept, decline with a reason, transfer to another region
+(the receiver accepts before the sender lets go) — and escalating what is not acknowledged in time. Each is one
+transaction with its audit event."""
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from keten.accounts.actor import Actor
+from keten.accounts.models import Membership, Organisation
+from keten.accounts.roles import OrganisationType, Role
+from keten.audit.services import record as audit
+from keten.core.clock import now
+from keten.core.concurrency import save_versioned
+from keten.core.errors import PermissionDenied, ValidationFailed
+from keten.identity.models import Subject
+from keten.intake.deadlines import add_working_days
+from keten.intake.models import ExploitationForm, Signal
+from keten.intake.services import REGISTERING_ROLES, recipients_of
+from keten.notifications.models import NotificationKind
+from keten.notifications.services import notify
+from keten.policy.decisions import decide
+from keten.policy.models import Consent, ConsentScope
+from keten.policy.purposes import Purpose, default_purpose
+from keten.policy.services import share_by_rule
+from keten.referrals.models import (
+    DeclineReason,
+    Need,
+    Referral,
+    ReferralStatus,
+    ReferralStep,
+    ReferralUrgency,
+    StepAction,
+)
+from keten.regions.models import Municipality
+from keten.regions.selectors import municipality_by_code
+
+#: Who works on referrals for the receiving organisation: the care coordinator, and at CoMensha (the national
+#: fall-back where a region has no coordinator) its registration officers, who run the helpdesk.
+HANDLING_ROLES = frozenset({Role.CARE_COORDINATOR, Role.REGISTRATION_OFFICER})
+SHARE_RULE = _("Aanmelding bij de zorgcoördinator")
+MAX_SITUATION_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class Coordination:
+    """Who receives a referral from a municipality: the organisations of its care coordinators, or CoMensha."""
+
+    organisations: list[Organisation]
+    is_fallback: bool
+
+
+def coordination_for(municipality: Municipality) -> Coordination:
+    """The organisations whose active care coordinators work in a region that holds the municipality (any layer:
+    how a coordinator's area is drawn differs by region); where there is none, CoMensha, the national fall-back."""
+    regional = list(Organisation.objects.filter(
+        memberships__role=Role.CARE_COORDINATOR, memberships__is_active=True,
+        memberships__region__municipalities=municipality).distinct().order_by("name"))
+    if regional:
+        return Coordination(regional, is_fallback=False)
+    return Coordination(recipients_of(OrganisationType.COMENSHA, municipality), is_fallback=True)
+
+
+def _share_with(referral: Referral, organisation: Organisation) -> None:
+    # CoMensha's readers work for registration; a coordinator's for care coordination (keten.policy.purposes).
+    purpose = Purpose.REGISTRATION if organisation.type == OrganisationType.COMENSHA else Purpose.CARE_COORDINATION
+    share_by_rule(record=referral, organisation=organisation, purpose=purpose, basis="wmo", rule=str(SHARE_RULE),
+                  on_behalf_of=referral.referring_organisation)
+
+
+def handlers_of(organisation: Organisation) -> set:
+    return set(Membership.objects.filter(organisation=organisation, role__in=HANDLING_ROLES, is_active=True,
+                                         user__is_active=True).values_list("pk", flat=True))
+
+
+def _tell(memberships: set, referral: Referral, *, kind: str, about: str, title: str) -> None:
+    if memberships:
+        notify(memberships=memberships, kind=kind, title=title, link=f"/aanmeldingen/{referral.pk}/",
+               key=f"referral:{referral.pk.hex}:{about}", purpose=Purpose.CARE_COORDINATION)
+
+
+def acknowledge_due_at(sent_at: datetime, urgency: str) -> datetime:
+    """Acute: the same day (until midnight, Dutch time); otherwise one working day."""
+    if urgency == ReferralUrgency.ACUTE:
+        zone = ZoneInfo(settings.TIME_ZONE)
+        return datetime.combine(sent_at.astimezone(zone).date(), time(23, 59, 59), tzinfo=zone)
+    return add_working_days(sent_at, 1)
+
+
+def _step(referral: Referral, action: str, actor: Actor | None, *, organisation: Organisation | None = None,
+          note: str = "") -> ReferralStep:
+    return ReferralStep.objects.create(referral=referral, action=action, at=now(), note=note,
+                                       membership=actor.membership if actor else None, organisation=organisation)
+
+
+def _codes(values, allowed, message) -> list[str]:
+    chosen = list(dict.fromkeys(values or ()))
+    if set(chosen) - set(allowed):
+        raise ValidationFailed(message)
+    return chosen
+
+
+@transaction.atomic
+def referral_create(*, actor: Actor, municipality: Municipality | str, forms: Collection[str], urgency: str,
+                    contact: str, needs: Collection[str] = (), situation: str = "", subject: Subject | None = None,
+                    signal: Signal | None = None) -> Referral:
+    """Refer a presumed victim to the care coordinator of `municipality` (where the person is now). With the
+    person's active consent for a referral the coordinator sees who it is (policy's consent relation); without it
+    only the anonymous part reaches the coordinator, and the referral says why. Checked before anything is written."""
+    if actor.role not in REGISTERING_ROLES:
+        raise PermissionDenied(_("Als {role} kunt u niemand aanmelden.").format(
+            role=actor.membership.get_role_display()))
+    purpose = default_purpose(actor.role)
+    if isinstance(municipality, str):
+        municipality = municipality_by_code(municipality)
+    if municipality is None:
+        raise ValidationFailed(_("Kies de gemeente waar de persoon nu is."))
+    forms = _codes(forms, ExploitationForm.values, _("Kies de vorm van uitbuiting uit de lijst."))
+    if not forms:
+        raise ValidationFailed(_("Kies ten minste één vorm van uitbuiting, of ‘onbekend’."))
+    needs = _codes(needs, Need.values, _("Kies uit de lijst wat nodig is."))
+    if urgency not in ReferralUrgency.values:
+        raise ValidationFailed(_("Kies de urgentie."))
+    contact, situation = (contact or "").strip(), (situation or "").strip()
+    if not contact:
+        raise ValidationFailed(_("Zeg hoe de zorgcoördinator u bereikt (telefoon of e-mail)."))
+    if len(situation) > MAX_SITUATION_CHARS:
+        raise ValidationFailed(_("Beschrijf de situatie in hoogstens {limit} tekens.").format(
+            limit=MAX_SITUATION_CHARS))
+    if subject is not None and not decide(actor, "read", subject, purpose).allowed:
+        raise PermissionDenied(_("U kunt deze persoon niet aanmelden."))
+    if signal is not None and not decide(actor, "read", signal, purpose).allowed:
+        raise PermissionDenied(_("U kunt dit signaal niet gebruiken."))
+    coordination = coordination_for(municipality)
+    if not coordination.organisations:
+        raise ValidationFailed(_("Er is geen zorgcoördinator en geen landelijke terugvaloptie bekend."))
+    consent = (Consent.objects.active().filter(subject=subject, scope=ConsentScope.CARE_REFERRAL)
+               .order_by("-given_on").first() if subject is not None else None)
+    sent_at = now()
+    referral = Referral.objects.create(
+        subject=subject, signal=signal, municipality=municipality, forms=forms, urgency=urgency, needs=needs,
+        situation=situation, contact=contact, consent=consent, referring_membership=actor.membership,
+        referring_organisation=actor.organisation, coordinator=coordination.organisations[0],
+        is_fallback=coordination.is_fallback, acknowledge_due_at=acknowledge_due_at(sent_at, urgency))
+    _step(referral, StepAction.SENT, actor, organisation=referral.coordinator,
+          note="" if consent or subject is None else str(_("Zonder toestemming: alleen het anonieme deel.")))
+    audit(actor=actor, action="create", target=referral, purpose=purpose,
+          basis=decide(actor, "create", referral, purpose).basis.code)
+    if referral.coordinator_id != actor.organisation.pk:
+        _share_with(referral, referral.coordinator)
+    _tell(handlers_of(referral.coordinator), referral, kind=NotificationKind.ROUTING, about="sent",
+          title=_("Nieuwe aanmelding {reference} uit {municipality}{acute}").format(
+              reference=referral.reference, municipality=municipality.name,
+              acute=_(" (acuut)") if urgency == ReferralUrgency.ACUTE else ""))
+    return referral
+
+
+def _require_handler(actor: Actor, organisation_id) -> None:
+    if actor.role not in HANDLING_ROLES or actor.organisation.pk != organisation_id:
+        raise PermissionDenied(_("Alleen de zorgcoördinatie die de aanmelding heeft, kan deze stap zetten."))
+
+
+def _save(referral: Referral, expected_version: int, fields: list[str]) -> None:
+    save_versioned(referral, expected_version=expected_version, fields=fields)
+
+
+def _audited(actor: Actor, referral: Referral) -> None:
+    audit(actor=actor, action="update", target=referral, purpose=default_purpose(actor.role))
+
+
+@transaction.atomic
+def referral_acknowledge(*, actor: Actor, referral: Referral, expected_version: int) -> Referral:
+    _require_handler(actor, referral.coordinator_id)
+    if referral.status != ReferralStatus.SENT:
+        raise ValidationFailed(_("De ontvangst van deze aanmelding is al bevestigd."))
+    referral.status = ReferralStatus.ACKNOWLEDGED
+    _save(referral, expected_version, ["status"])
+    _step(referral, StepAction.ACKNOWLEDGED, actor)
+    _audited(actor, referral)
+    return referral
+
+
+@transaction.atomic
+def referral_accept(*, actor: Actor, referral: Referral, expected_version: int) -> Referral:
+    """The coordinator takes the person on (the trajectory starts here, in the trajectory issue)."""
+    _require_handler(actor, referral.coordinator_id)
+    if referral.status not in (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED) or referral.transfer_to_id:
+        raise ValidationFailed(_("Deze aanmelding kan nu niet worden aangenomen."))
+    referral.status = ReferralStatus.ACCEPTED
+    _save(referral, expected_version, ["status"])
+    _step(referral, StepAction.ACCEPTED, actor)
+    _audited(actor, referral)
+    _tell({referral.referring_membership_id}, referral, kind=NotificationKind.ROUTING, about="accepted",
+          title=_("Aanmelding {reference} is aangenomen").format(reference=referral.reference))
+    return referral
+
+
+@transaction.atomic
+def referral_decline(*, actor: Actor, referral: Referral, reason: str, note: str,
+                     expected_version: int) -> Referral:
+    _require_handler(actor, referral.coordinator_id)
+    if referral.status not in (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED) or referral.transfer_to_id:
+        raise ValidationFailed(_("Deze aanmelding kan nu niet worden afgewezen."))
+    if reason not in DeclineReason.values:
+        raise ValidationFailed(_("Kies de reden van afwijzen."))
+    referral.status, referral.decline_reason = ReferralStatus.DECLINED, reason
+    _save(referral, expected_version, ["status", "decline_reason"])
+    _step(referral, StepAction.DECLINED, actor, note=(note or "").strip()[:500])
+    _audited(actor, referral)
+    _tell({referral.referring_membership_id}, referral, kind=NotificationKind.ROUTING, about="declined",
+          title=_("Aanmelding {reference} is afgewezen").format(reference=referral.reference))
+    return referral
+
+
+@transaction.atomic
+def referral_transfer(*, actor: Actor, referral: Referral, to: Organisation, note: str,
+                      expected_version: int) -> Referral:
+    """Ask another region's coordination to take the referral over; this one keeps it until they accept."""
+    _require_handler(actor, referral.coordinator_id)
+    if referral.status not in (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED) or referral.transfer_to_id:
+        raise ValidationFailed(_("Deze aanmelding kan nu niet worden overgedragen."))
+    if to.pk == referral.coordinator_id or not handlers_of(to):
+        raise ValidationFailed(_("Kies een andere zorgcoördinatie om aan over te dragen."))
+    referral.transfer_to = to
+    _save(referral, expected_version, ["transfer_to"])
+    _step(referral, StepAction.TRANSFER_ASKED, actor, organisation=to, note=(note or "").strip()[:500])
+    _audited(actor, referral)
+    _share_with(referral, to)
+    _tell(handlers_of(to), referral, kind=NotificationKind.ROUTING, about=f"transfer:{to.pk.hex[:12]}",
+          title=_("Overdracht van aanmelding {reference} gevraagd").format(reference=referral.reference))
+    return referral
+
+
+@transaction.atomic
+def referral_take_over(*, actor: Actor, referral: Referral, expected_version: int) -> Referral:
+    """The asked coordination accepts the transfer: from now on it holds the referral (acknowledged)."""
+    if referral.transfer_to_id is None:
+        raise ValidationFailed(_("Er is geen overdracht gevraagd."))
+    _require_handler(actor, referral.transfer_to_id)
+    referral.coordinator, referral.transfer_to = referral.transfer_to, None
+    referral.status, referral.is_fallback = ReferralStatus.ACKNOWLEDGED, False
+    _save(referral, expected_version, ["coordinator", "transfer_to", "status", "is_fallback"])
+    _step(referral, StepAction.TRANSFER_ACCEPTED, actor, organisation=referral.coordinator)
+    _audited(actor, referral)
+    return referral
+
+
+@transaction.atomic
+def escalate_overdue(at: datetime | None = None) -> int:
+    """Referrals nobody acknowledged in time go to the national fall-back (CoMensha) as well: shared and told,
+    once. The coordinator keeps them; the fall-back makes sure someone acts. Returns how many."""
+    at = at or now()
+    overdue = Referral.objects.select_for_update().filter(status=ReferralStatus.SENT, acknowledge_due_at__lt=at,
+                                                          escalated_at__isnull=True)
+    count = 0
+    for referral in overdue.select_related("municipality", "coordinator", "referring_organisation"):
+        fallback = [o for o in recipients_of(OrganisationType.COMENSHA, referral.municipality)
+                    if o.pk != referral.coordinator_id]
+        Referral.objects.filter(pk=referral.pk).update(escalated_at=at)
+        for organisation in fallback:
+            _share_with(referral, organisation)
+            _tell(handlers_of(organisation), referral, kind=NotificationKind.OVERDUE, about="escalated",
+                  title=_("Aanmelding {reference} uit {municipality} is niet op tijd bevestigd").format(
+                      reference=referral.reference, municipality=referral.municipality.name))
+        _step(referral, StepAction.ESCALATED, None, organisation=fallback[0] if fallback else None)
+        audit(actor=None, action="update", target=referral, purpose=Purpose.CARE_COORDINATION)
+        count += 1
+    return count

@@ -1,0 +1,155 @@
+"""Pages of referrals: refer a presumed victim (also from a signal), the lists of one's own and of the
+coordination one works for, one referral with the coordinator's steps. Services check and write, selectors read
+and audit; these views translate."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from keten.accounts.actor import Actor
+from keten.accounts.models import Organisation
+from keten.accounts.permissions import deny, role_required
+from keten.core.errors import ConcurrentUpdate, DomainError, PermissionDenied, ValidationFailed
+from keten.intake import selectors as intake_selectors
+from keten.intake.services import REGISTERING_ROLES
+from keten.policy.purposes import default_purpose
+from keten.referrals import selectors, services
+from keten.referrals.forms import ReferralForm, StepForm
+from keten.referrals.models import ReferralStatus
+
+referring = role_required(*REGISTERING_ROLES)
+handling = role_required(*services.HANDLING_ROLES)
+LIST_LIMIT = 50
+
+
+def _actor(request) -> Actor:
+    return Actor.of(request.membership)
+
+
+def _purpose(request) -> str:
+    return default_purpose(request.membership.role)
+
+
+@require_GET
+@referring
+def referral_list(request):
+    actor = _actor(request)
+    visible = selectors.referrals_visible(actor=actor, purpose=_purpose(request))
+    held = (selectors.for_organisation(visible, actor.organisation)
+            if actor.role in services.HANDLING_ROLES else visible.none())
+    return render(request, "referrals/list.html", {
+        "held": held[:LIST_LIMIT], "sent": visible.filter(referring_organisation=actor.organisation)[:LIST_LIMIT],
+        "is_handler": actor.role in services.HANDLING_ROLES,
+    })
+
+
+def _signal_initial(request, signal_id) -> dict:
+    """What a referral from a signal starts with: its municipality and forms (a signal out of reach: nothing)."""
+    signal = intake_selectors.signal_for(actor=_actor(request), signal_id=signal_id, purpose=_purpose(request))
+    if signal is None:
+        return {}
+    return {"signal": signal.pk, "municipality": signal.municipality.name,
+            "forms": list(signal.forms.values_list("form", flat=True))}
+
+
+@referring
+def referral_create(request):
+    data = request.POST if request.method == "POST" else None
+    initial = _signal_initial(request, request.GET["signaal"]) if "signaal" in request.GET and data is None else {}
+    form = ReferralForm(data, initial=initial)
+    if data is not None and form.is_valid():
+        values, actor = dict(form.cleaned_data), _actor(request)
+        public_id, signal_id = values.pop("known_person"), values.pop("signal")
+        subject = None
+        if public_id:
+            subject, _consent = intake_selectors.known_person(actor=actor, public_id=public_id,
+                                                              purpose=_purpose(request))
+            if subject is None:
+                form.add_error("known_person", _("U kunt geen persoon met dit kenmerk zien. Kijk het kenmerk na op "
+                                                 "de pagina Personen."))
+        signal = (intake_selectors.signal_for(actor=actor, signal_id=signal_id, purpose=_purpose(request))
+                  if signal_id else None)
+        if not form.errors:
+            try:
+                referral = services.referral_create(actor=actor, subject=subject, signal=signal, **values)
+            except PermissionDenied as error:
+                return deny(request, error.message)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Aanmelding {reference} is verstuurd naar {coordinator}.").format(
+                    reference=referral.reference, coordinator=referral.coordinator.name))
+                return redirect("referrals:detail", referral_id=referral.pk)
+    return render(request, "referrals/create.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _referral_or_404(request, referral_id):
+    referral = selectors.referral_for(actor=_actor(request), referral_id=referral_id, purpose=_purpose(request))
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def _detail(request, referral, *, failed: StepForm | None = None, status: int = 200):
+    actor = _actor(request)
+    view = selectors.referral_view(actor=actor, referral=referral, purpose=_purpose(request))
+    holds = actor.role in services.HANDLING_ROLES and actor.organisation.pk == referral.coordinator_id
+    open_ = referral.status in (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED) and not referral.transfer_to_id
+    return render(request, "referrals/detail.html", {
+        "view": view, "referral": referral, "failed": failed,
+        "can_acknowledge": holds and referral.status == ReferralStatus.SENT,
+        "can_decide": holds and open_,
+        "can_take_over": actor.role in services.HANDLING_ROLES and actor.organisation.pk == referral.transfer_to_id,
+        "transfer_targets": selectors.transfer_targets(referral) if holds and open_ else (),
+        "decline_form": failed if failed is not None and failed.data.get("action") == "decline" else StepForm(),
+    }, status=status)
+
+
+@require_GET
+@referring
+def referral_detail(request, referral_id):
+    return _detail(request, _referral_or_404(request, referral_id))
+
+
+def _take_step(actor: Actor, referral, data: dict) -> None:
+    action, version = data["action"], data["version"]
+    if action == "acknowledge":
+        services.referral_acknowledge(actor=actor, referral=referral, expected_version=version)
+    elif action == "accept":
+        services.referral_accept(actor=actor, referral=referral, expected_version=version)
+    elif action == "decline":
+        services.referral_decline(actor=actor, referral=referral, reason=data["reason"], note=data["note"],
+                                  expected_version=version)
+    elif action == "transfer":
+        to = Organisation.objects.filter(pk=data["to"]).first()
+        if to is None:
+            raise ValidationFailed(_("Kies een andere zorgcoördinatie om aan over te dragen."))
+        services.referral_transfer(actor=actor, referral=referral, to=to, note=data["note"],
+                                   expected_version=version)
+    else:
+        services.referral_take_over(actor=actor, referral=referral, expected_version=version)
+
+
+@require_POST
+@handling
+def referral_step(request, referral_id):
+    referral = _referral_or_404(request, referral_id)
+    form = StepForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, referral, failed=form, status=400)
+    data, actor = form.cleaned_data, _actor(request)
+    try:
+        _take_step(actor, referral, data)
+    except ConcurrentUpdate as error:
+        form.add_error(None, error.message)
+        return _detail(request, referral, failed=form, status=409)
+    except PermissionDenied as error:
+        return deny(request, error.message)
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return _detail(request, referral, failed=form, status=400)
+    messages.success(request, _("Aanmelding {reference}: {status}.").format(
+        reference=referral.reference, status=referral.get_status_display()))
+    return redirect("referrals:detail", referral_id=referral.pk)
