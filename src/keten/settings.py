@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "keten.referrals",
     "keten.knowledge",
     "keten.signaltable",
+    "keten.monitor",
     "keten.web",
     "keten.demo",
 ]
