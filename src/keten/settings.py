@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "keten.socialmap",
     "keten.intake",
     "keten.referrals",
+    "keten.trajectories",
     "keten.knowledge",
     "keten.signaltable",
     "keten.monitor",
@@ -334,7 +335,8 @@ KETEN_DEMO_CREDENTIALS = VAR_DIR / "demo-credentials.json"
 # --- Background work: django-tasks with its database backend; `manage.py worker` runs the queue ---------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Jobs `manage.py worker` enqueues periodically: (dotted path of a django-tasks task, every so many seconds).
-KETEN_PERIODIC_TASKS = [("keten.intake.tasks.scan_deadlines", 60), ("keten.referrals.tasks.escalate_overdue", 60)]
+KETEN_PERIODIC_TASKS = [("keten.intake.tasks.scan_deadlines", 60), ("keten.referrals.tasks.escalate_overdue", 60),
+                        ("keten.trajectories.tasks.notify_alerts", 3600)]
 
 # A database cache: shared by every web process, so a used TOTP code cannot be replayed on another worker.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "keten_cache"}}

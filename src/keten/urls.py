@@ -21,6 +21,7 @@ urlpatterns = [
     path("meldingen/", include("keten.notifications.urls")),
     path("", include("keten.intake.urls")),
     path("aanmeldingen/", include("keten.referrals.urls")),
+    path("trajecten/", include("keten.trajectories.urls")),
     path("kennisbank/", include("keten.knowledge.urls")),
     path("", include("keten.web.urls")),
 ]

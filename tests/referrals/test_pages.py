@@ -18,7 +18,7 @@ VALID = {"municipality": "Amsterdam", "forms": ["sexual"], "urgency": "acute", "
          "situation": "Kan vannacht niet terug naar het adres.", "contact": "06 10000 998 (werk)"}
 
 
-def test_a_care_worker_refers_through_the_form_and_the_coordinator_accepts_on_the_page(demo, client_for):
+def test_a_care_worker_refers_through_the_form_and_the_coordinator_accepts_it_into_a_trajectory(demo, client_for):
     response = client_for(Role.CARE_WORKER).post(reverse("referrals:create"), VALID, follow=True)
     referral = Referral.objects.get(referring_organisation=demo[Role.CARE_WORKER].organisation)
     page = response.content.decode()
@@ -30,9 +30,11 @@ def test_a_care_worker_refers_through_the_form_and_the_coordinator_accepts_on_th
     step = reverse("referrals:step", args=[referral.pk])
     coordinator.post(step, {"action": "acknowledge", "version": referral.version})
     referral.refresh_from_db()
-    after = coordinator.post(step, {"action": "accept", "version": referral.version}, follow=True)
-    assert f"Aanmelding {referral.reference}: Aangenomen." in after.content.decode()
-    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.ACCEPTED
+    after = coordinator.post(reverse("trajectories:start", args=[referral.pk]), {"version": referral.version},
+                             follow=True)
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.ACCEPTED
+    assert f"Aanmelding aangenomen: traject {referral.trajectory.reference} is gestart." in after.content.decode()
 
 
 def test_a_bad_submit_shows_the_error_next_to_the_field_and_stores_nothing(demo, client_for):

@@ -191,7 +191,7 @@ def test_a_referral_has_exactly_one_holder_after_every_sequence_of_steps(demo, s
 
 
 @pytest.mark.parametrize(("sent", "urgency", "due"), [
-    (datetime(2026, 4, 24, 16, 0, tzinfo=ZONE), "normal", datetime(2026, 4, 28, 16, 0, tzinfo=ZONE)),  # Fri, King's Day Mon
+    (datetime(2026, 4, 24, 16, 0, tzinfo=ZONE), "normal", datetime(2026, 4, 28, 16, 0, tzinfo=ZONE)),  # King's Day
     (datetime(2026, 12, 24, 9, 0, tzinfo=ZONE), "normal", datetime(2026, 12, 28, 9, 0, tzinfo=ZONE)),  # Christmas
     (datetime(2026, 4, 25, 22, 0, tzinfo=ZONE), "acute", datetime(2026, 4, 25, 23, 59, 59, tzinfo=ZONE)),  # same day
 ])

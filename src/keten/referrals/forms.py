@@ -44,7 +44,8 @@ class ReferralForm(forms.Form):
 class StepForm(forms.Form):
     """One of the coordinator's steps; which fields count depends on `action`."""
 
-    ACTIONS = ("acknowledge", "accept", "decline", "transfer", "take_over")
+    # Accepting starts the trajectory: keten.trajectories.views.trajectory_start.
+    ACTIONS = ("acknowledge", "decline", "transfer", "take_over")
 
     action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS], widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)

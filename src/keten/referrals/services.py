@@ -188,7 +188,8 @@ def referral_acknowledge(*, actor: Actor, referral: Referral, expected_version: 
 
 @transaction.atomic
 def referral_accept(*, actor: Actor, referral: Referral, expected_version: int) -> Referral:
-    """The coordinator takes the person on (the trajectory starts here, in the trajectory issue)."""
+    """The coordinator takes the person on; keten.trajectories.services.trajectory_start calls this and starts the
+    person's trajectory in the same transaction."""
     _require_handler(actor, referral.coordinator_id)
     if referral.status not in (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED) or referral.transfer_to_id:
         raise ValidationFailed(_("Deze aanmelding kan nu niet worden aangenomen."))

@@ -117,8 +117,6 @@ def _take_step(actor: Actor, referral, data: dict) -> None:
     action, version = data["action"], data["version"]
     if action == "acknowledge":
         services.referral_acknowledge(actor=actor, referral=referral, expected_version=version)
-    elif action == "accept":
-        services.referral_accept(actor=actor, referral=referral, expected_version=version)
     elif action == "decline":
         services.referral_decline(actor=actor, referral=referral, reason=data["reason"], note=data["note"],
                                   expected_version=version)

@@ -31,6 +31,8 @@ NAV_ITEMS = [
     NavItem(_("Kennisbank"), "knowledge:index", ALL_ROLES),
     NavItem(_("Signalen"), "intake:signal-list", SIGNAL_ROLES),
     NavItem(_("Aanmeldingen"), "referrals:list", REGISTERING_ROLES),
+    NavItem(_("Trajecten"), "trajectories:list",
+            frozenset({Role.CARE_COORDINATOR, Role.CARE_WORKER, Role.POLICE_INVESTIGATOR})),
     NavItem(_("Registratietaken"), "intake:registration-task-list", frozenset({Role.REGISTRATION_OFFICER})),
     NavItem(_("Gebruikers"), "accounts:user-list", frozenset({Role.FUNCTIONAL_ADMIN})),
     NavItem(_("Sociale kaart bijhouden"), "socialmap_admin:service-list", frozenset({Role.FUNCTIONAL_ADMIN})),
