@@ -12,6 +12,7 @@ from keten.accounts.roles import Role
 from keten.audit.models import AuditEvent
 from keten.core.clock import today
 from keten.core.errors import PermissionDenied
+from keten.demo.trajectories import PEOPLE as DEMO_REFERRED_PEOPLE
 from keten.identity.models import Entity, IdentityAttribute, Subject
 from keten.identity.services import consent_record, consent_withdraw, subject_register
 from keten.intake.models import Signal, SignalEntity, SignalPerson, SignalTransition
@@ -238,7 +239,8 @@ def test_a_signal_out_of_reach_is_not_found_and_lists_stay_within_policy(demo):
 
 def test_demo_signals_involve_no_identified_person_and_share_phones_addresses_and_plates(demo):
     assert not SignalPerson.objects.filter(subject__isnull=False).exists()
-    assert Subject.objects.count() == 3  # the demo persons of keten.demo.people only
+    # The demo persons of keten.demo.people and of the demo referrals only: signals add none.
+    assert Subject.objects.count() == 3 + len(DEMO_REFERRED_PEOPLE)
     shared = (SignalEntity.objects.values("entity__kind", "entity__value").annotate(signals=Count("signal"))
               .filter(signals__gt=1).values_list("entity__kind", flat=True))
     assert set(shared) >= {"phone", "address", "licence_plate"}

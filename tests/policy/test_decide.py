@@ -17,7 +17,7 @@ def _actor(demo, role):
 
 
 def test_demo_people_are_invisible_to_limburg_and_the_empty_list_says_why(demo):
-    assert Subject.objects.count() == 3
+    assert Subject.objects.exists()  # all in Noord-Holland (keten.demo.people, keten.demo.trajectories)
     vt_limburg = _actor(demo, Role.VEILIG_THUIS_WORKER)
     assert not visible_to(vt_limburg, Purpose.SIGNAL_ASSESSMENT, Subject.objects.all()).exists()
     assert "Limburg" in describe_scope(vt_limburg, Purpose.SIGNAL_ASSESSMENT, Subject)

@@ -18,9 +18,15 @@ VALID = {"municipality": "Amsterdam", "forms": ["sexual"], "urgency": "acute", "
          "situation": "Kan vannacht niet terug naar het adres.", "contact": "06 10000 998 (werk)"}
 
 
+def _referred(client) -> tuple:
+    """Refer through the form; the response and the referral it made."""
+    existing = set(Referral.objects.values_list("pk", flat=True))
+    response = client.post(reverse("referrals:create"), VALID, follow=True)
+    return response, Referral.objects.exclude(pk__in=existing).get()
+
+
 def test_a_care_worker_refers_through_the_form_and_the_coordinator_accepts_it_into_a_trajectory(demo, client_for):
-    response = client_for(Role.CARE_WORKER).post(reverse("referrals:create"), VALID, follow=True)
-    referral = Referral.objects.get(referring_organisation=demo[Role.CARE_WORKER].organisation)
+    response, referral = _referred(client_for(Role.CARE_WORKER))
     page = response.content.decode()
     assert f"Aanmelding {referral.reference} is verstuurd naar {referral.coordinator.name}." in page
     assert "Opvang vannacht" in page
@@ -60,8 +66,7 @@ def test_a_referral_from_a_signal_starts_with_its_place_and_forms(demo, client_f
 
 
 def test_declining_without_a_reason_says_so_and_changes_nothing(demo, client_for):
-    client_for(Role.CARE_WORKER).post(reverse("referrals:create"), VALID)
-    referral = Referral.objects.get(referring_organisation=demo[Role.CARE_WORKER].organisation)
+    _response, referral = _referred(client_for(Role.CARE_WORKER))
     response = client_for(Role.CARE_COORDINATOR).post(reverse("referrals:step", args=[referral.pk]),
                                                       {"action": "decline", "version": referral.version})
     assert response.status_code == 400 and "Kies de reden van afwijzen." in response.content.decode()
@@ -69,8 +74,7 @@ def test_declining_without_a_reason_says_so_and_changes_nothing(demo, client_for
 
 
 def test_another_region_does_not_even_see_that_the_referral_exists(demo, client_for):
-    client_for(Role.CARE_WORKER).post(reverse("referrals:create"), VALID)
-    referral = Referral.objects.get(referring_organisation=demo[Role.CARE_WORKER].organisation)
+    _response, referral = _referred(client_for(Role.CARE_WORKER))
     limburg = client_for(Role.VEILIG_THUIS_WORKER)
     assert limburg.get(reverse("referrals:detail", args=[referral.pk])).status_code == 404
     assert referral.reference not in limburg.get(reverse("referrals:list")).content.decode()

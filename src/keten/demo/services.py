@@ -10,6 +10,7 @@ from keten.demo.credentials import DemoCredentials
 from keten.demo.people import seed_demo_people
 from keten.demo.signals import seed_demo_signals
 from keten.demo.socialmap import seed_demo_social_map
+from keten.demo.trajectories import seed_demo_trajectories
 from keten.demo.world import DEMO_PROVINCES, DEMO_USERS, NATIONAL_TYPES, ORGANISATION_NAMES, organisation_name
 from keten.regions.models import LayerKind, Region
 
@@ -38,6 +39,7 @@ def seed_demo(*, credentials: DemoCredentials) -> list[Membership]:
     seed_demo_people({m.role: m for m in memberships})
     seed_demo_social_map()
     seed_demo_signals({m.role: m for m in memberships})
+    seed_demo_trajectories({m.role: m for m in memberships})
     return memberships
 
 

@@ -2,6 +2,8 @@
 
 import uuid
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 
 from django.db import transaction
@@ -23,6 +25,20 @@ def _is_internal_path(link: str) -> bool:
     return link.startswith("/") and not link.startswith("//") and "\\" not in link
 
 
+_quiet: ContextVar[bool] = ContextVar("keten_notifications_quiet", default=False)
+
+
+@contextmanager
+def quiet():
+    """Tell nobody while this block runs: for seeding invented demo work, which should not reach anyone's
+    notices or mailbox."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
 @transaction.atomic
 def notify(*, memberships: Iterable[Membership | uuid.UUID], kind: str, title: str, link: str, key: str,
            purpose: str = "") -> list[Notification]:
@@ -31,6 +47,8 @@ def notify(*, memberships: Iterable[Membership | uuid.UUID], kind: str, title: s
     One audit event covers the call (no actor: the system tells); each new notice gets its e-mail task once the
     transaction commits, so a rolled-back registration sends nothing. Two scans racing each other meet at the
     unique key: what the other inserted is skipped, not sent twice."""
+    if _quiet.get():
+        return []
     if kind not in NotificationKind.values:
         raise ValueError(f"Unknown notification kind {kind!r}.")
     if not _is_internal_path(link):
