@@ -167,6 +167,10 @@ ROUTES = {
     "referrals:list": (roles(*REFERRERS), {}, "GET"),
     "referrals:create": (roles(*REFERRERS), {}, "GET"),
     "referrals:detail": (roles(*REFERRERS), {"referral_id": NO_ID}, "GET"),
+    "referrals:registration-list": (roles(R.REGISTRATION_OFFICER), {}, "GET"),
+    "referrals:registration-create": (roles(R.REGISTRATION_OFFICER), {}, "GET"),
+    "referrals:registration-export": (roles(R.REGISTRATION_OFFICER), {"file_format": "csv"}, "GET"),
+    "referrals:registration-aggregate": (roles(R.REGISTRATION_OFFICER), {}, "GET"),
     "referrals:step": (roles(R.CARE_COORDINATOR, R.REGISTRATION_OFFICER), {"referral_id": NO_ID}, "POST"),
     "trajectories:list": (roles(R.CARE_COORDINATOR, R.CARE_WORKER, R.POLICE_INVESTIGATOR), {}, "GET"),
     "trajectories:start": (roles(R.CARE_COORDINATOR, R.CARE_WORKER), {"referral_id": NO_ID}, "POST"),
@@ -204,4 +208,9 @@ ROUTES = {
     "knowledge:region-note-edit": (roles(R.FUNCTIONAL_ADMIN, national=True),
                                    {"layer": "veilig_thuis", "code": "VT20"}, "GET"),
     "knowledge:history": (roles(R.FUNCTIONAL_ADMIN, national=True), {"record_id": NO_ID}, "GET"),
+    # The monitor: figures only, through disclosure control; a national analyst sees the country, a municipality
+    # officer their own region (tests/monitor/test_pages.py).
+    "monitor:dashboard": (roles(R.NATIONAL_ANALYST, R.MUNICIPALITY_OFFICER), {}, "GET"),
+    "monitor:export-csv": (roles(R.NATIONAL_ANALYST, R.MUNICIPALITY_OFFICER), {"table": "per-maand"}, "GET"),
+    "monitor:export-xlsx": (roles(R.NATIONAL_ANALYST, R.MUNICIPALITY_OFFICER), {"table": "per-vorm"}, "GET"),
 }

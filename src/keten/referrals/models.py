@@ -163,3 +163,62 @@ class ReferralStep(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnly("A referral's history is append-only: delete is refused.")
+
+
+# --- CoMensha's registration ----------------------------------------------------------------------------------------
+
+
+def new_registration_number() -> str:
+    """A random number such as "R-4821KXQ": it says nothing about the person, the place or the order."""
+    return "R-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(7))
+
+
+class Registration(BaseModel):
+    """A presumed victim registered by CoMensha, with the fields CoMensha registers (codes of
+    keten.referrals.comensha), made from a referral, a signal (a police report) or directly, on a legal basis:
+    the Police Data Act for investigative services, the person's consent for a care organisation's request for
+    shelter or help. The person stays a pseudonymous subject; the export leaves it out."""
+
+    number = models.CharField(_("registratienummer"), max_length=10, unique=True, default=new_registration_number,
+                              editable=False)
+    registered_on = models.DateField(_("geregistreerd op"))
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("gemeente waar de persoon is aangetroffen"))
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="registrations")
+    signal = models.ForeignKey(Signal, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    dossier_type = models.CharField(_("soort dossier"), max_length=32)
+    exploitation_form = models.CharField(_("uitbuitingsvorm"), max_length=32)
+    sector = models.CharField(_("sector"), max_length=40, blank=True)
+    nationality = models.CharField(_("nationaliteit (land)"), max_length=2, blank=True)
+    age = models.PositiveSmallIntegerField(_("leeftijd bij registratie"), null=True, blank=True)
+    gender = models.CharField(_("geslacht"), max_length=20)
+    reporter_type = models.CharField(_("soort melder"), max_length=24)
+    reporter_region = models.CharField(_("regio van de melder"), max_length=16, blank=True)
+    trafficking_route = models.CharField(_("binnenlands of grensoverschrijdend"), max_length=24, blank=True)
+    basis = models.CharField(_("grondslag"), max_length=64)
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+
+    # policy: CoMensha keeps its registrations; the place is where the person was found.
+    policy_owner_field = "organisation"
+    policy_municipality_field = "municipality"
+    policy_subject_field = "subject"
+    policy_category = C.OPERATIONAL
+    privacy_categories = {**BASE_MODEL_CATEGORIES, **dict.fromkeys(
+        ["number", "registered_on", "municipality", "subject", "referral", "signal", "dossier_type",
+         "exploitation_form", "sector", "reporter_type", "reporter_region", "trafficking_route", "basis", "consent",
+         "organisation", "membership"],
+        C.OPERATIONAL),
+        # Together they can single a person out: treated as identifying, and exported as bands only.
+        **dict.fromkeys(["nationality", "age", "gender"], C.IDENTITY)}
+
+    class Meta:
+        ordering = ["-registered_on", "-created_at"]
+        verbose_name = _("registratie")
+        verbose_name_plural = _("registraties")
+
+    def __str__(self):
+        return self.number

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from keten.accounts.actor import Actor
 from keten.accounts.models import Organisation
 from keten.accounts.permissions import deny, role_required
+from keten.accounts.roles import Role
 from keten.core.errors import ConcurrentUpdate, DomainError, PermissionDenied, ValidationFailed
 from keten.intake import selectors as intake_selectors
 from keten.intake.services import REGISTERING_ROLES
@@ -99,6 +100,7 @@ def _detail(request, referral, *, failed: StepForm | None = None, status: int = 
     open_ = referral.status in (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED) and not referral.transfer_to_id
     return render(request, "referrals/detail.html", {
         "view": view, "referral": referral, "failed": failed,
+        "can_register": actor.role == Role.REGISTRATION_OFFICER,
         "can_acknowledge": holds and referral.status == ReferralStatus.SENT,
         "can_decide": holds and open_,
         "can_take_over": actor.role in services.HANDLING_ROLES and actor.organisation.pk == referral.transfer_to_id,
