@@ -236,3 +236,46 @@ def test_the_demo_has_trajectories_in_several_phases_one_stalled_and_told_nobody
     assert {"inactive", "reflection", "goals"} <= alerts
     assert not Notification.objects.filter(key__startswith="referral:").exists()
     assert not Notification.objects.filter(key__startswith="trajectory:").exists()
+
+
+# --- Placements -----------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shelter_service(demo):
+    """A service of the demo social map that keeps its capacity in Keten: one place left of two."""
+    from keten.socialmap.models import Service
+
+    service = Service.objects.filter(organization__maintainer__is_demo=True).first()
+    Service.objects.filter(pk=service.pk).update(capacity_unit="place", capacity_total=2, capacity_available=1)
+    service.refresh_from_db()
+    return service
+
+
+def test_a_placement_takes_a_place_and_ending_it_frees_the_place(demo, shelter_service):
+    trajectory = _start(demo)
+    owner = Actor.of(demo[Role.CARE_COORDINATOR])
+    placement = services.placement_add(actor=owner, trajectory=trajectory, service=shelter_service, start_on=today())
+    shelter_service.refresh_from_db()
+    assert shelter_service.capacity_available == 0
+    second = _start(demo)
+    with pytest.raises(ValidationFailed, match="geen plaats vrij"):
+        services.placement_add(actor=owner, trajectory=second, service=shelter_service, start_on=today())
+    services.placement_end(actor=owner, placement=placement, end_on=today())
+    shelter_service.refresh_from_db()
+    assert shelter_service.capacity_available == 1
+    with pytest.raises(ValidationFailed, match="al beëindigd"):
+        services.placement_end(actor=owner, placement=placement, end_on=today())
+    shelter_service.refresh_from_db()
+    assert shelter_service.capacity_available == 1  # freed once
+
+
+def test_where_the_person_stays_is_withheld_from_who_may_not_see_secret_locations(demo, shelter_service):
+    trajectory = _start(demo)
+    owner, police = Actor.of(demo[Role.CARE_COORDINATOR]), Actor.of(demo[Role.POLICE_INVESTIGATOR])
+    services.placement_add(actor=owner, trajectory=trajectory, service=shelter_service, start_on=today())
+    seen = trajectory_view(actor=owner, trajectory=_fresh(trajectory), purpose="care_coordination")
+    assert [p.service for p in seen.placements] == [shelter_service]
+    for_police = trajectory_view(actor=police, trajectory=_fresh(trajectory), purpose="investigation")
+    assert for_police.placements is None
+    assert not any(shelter_service.name in e.text for e in for_police.events)

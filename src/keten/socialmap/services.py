@@ -2,6 +2,7 @@
 ondergrens (minimum standard)."""
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from keten.accounts.actor import Actor
@@ -84,6 +85,17 @@ def service_verify(*, actor: Actor, service: Service, expected_version: int) -> 
     save_versioned(service, expected_version=expected_version, fields=["last_verified_at", "last_verified_by"])
     audit(actor=actor, action="update", target=service, purpose=Purpose.ADMINISTRATION)
     return service
+
+
+def capacity_take(service: Service, places: int) -> bool:
+    """A placement takes (places=1) or frees (places=-1) a place of a service whose organisation keeps its
+    capacity in Keten (capacity_available is set); within 0 and the total, in one UPDATE so that two placements
+    at once cannot both take the last place. The version moves on, so an editor's older form cannot overwrite
+    it. Returns whether the capacity changed (part of the caller's audited write)."""
+    bound = Q(capacity_available__gte=places) if places > 0 else (
+        Q(capacity_total__isnull=True) | Q(capacity_available__lte=F("capacity_total") + places))
+    return bool(Service.objects.filter(bound, pk=service.pk, capacity_available__isnull=False).update(
+        capacity_available=F("capacity_available") - places, capacity_updated_at=now(), version=F("version") + 1))
 
 
 # --- The ondergrens: the national functional administrator keeps the minimum standard ------------------------

@@ -8,7 +8,7 @@ from keten.trajectories import zrm
 from keten.trajectories.models import CloseReason, EventKind, GoalStatus, Phase, ReflectionOutcome
 
 ACTIONS = ("phase", "reflection", "reflection_outcome", "note", "handover", "handover_accept", "handover_withdraw",
-           "zrm", "goal", "goal_status", "close", "reopen")
+           "zrm", "goal", "goal_status", "close", "reopen", "placement", "placement_end")
 
 
 class StepForm(forms.Form):
@@ -28,6 +28,8 @@ class StepForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}))
     to = forms.UUIDField(label=_("Organisatie"), required=False)
     goal = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    service = forms.UUIDField(required=False)
+    placement = forms.UUIDField(required=False, widget=forms.HiddenInput)
     goal_status = forms.ChoiceField(label=_("Status"), required=False, choices=GoalStatus.choices)
     reason = forms.ChoiceField(label=_("Reden van afsluiten"), required=False,
                                choices=[("", _("Kies een reden")), *CloseReason.choices])

@@ -128,6 +128,7 @@ class EventKind(models.TextChoices):
     GOAL = "goal", _("Doel")
     CLOSED = "closed", _("Afgesloten")
     REOPENED = "reopened", _("Heropend")
+    PLACEMENT = "placement", _("Plaatsing")
 
 
 class TrajectoryEvent(models.Model):
@@ -209,3 +210,26 @@ class ZrmAssessment(BaseModel):
 
     def __str__(self):
         return f"{self.trajectory} {self.assessed_on}"
+
+
+class Placement(BaseModel):
+    """A stay in a service of the social map (a shelter place, a bed), from a date until it ends. Where the person
+    is staying can be a secret address, so the placement is secret-location data (keten.trajectories.selectors)."""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.PROTECT, related_name="placements")
+    service = models.ForeignKey("socialmap.Service", on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("voorziening"))
+    start_on = models.DateField(_("vanaf"))
+    end_on = models.DateField(_("tot en met"), null=True, blank=True)
+    took_capacity = models.BooleanField(default=False)  # whether it took a place of the service's capacity
+
+    privacy_categories = {**BASE_MODEL_CATEGORIES, "trajectory": C.OPERATIONAL, "service": C.SECRET_LOCATION,
+                          "start_on": C.OPERATIONAL, "end_on": C.OPERATIONAL, "took_capacity": C.OPERATIONAL}
+
+    class Meta:
+        ordering = ["-start_on"]
+        constraints = [models.CheckConstraint(name="placement_ends_after_start", condition=Q(end_on__isnull=True)
+                                              | Q(end_on__gte=models.F("start_on")))]
+
+    def __str__(self):
+        return f"{self.trajectory} {self.start_on}"

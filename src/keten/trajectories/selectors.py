@@ -13,9 +13,10 @@ from keten.core.clock import now, today
 from keten.core.errors import PermissionDenied
 from keten.core.privacy import DataCategory
 from keten.policy.decisions import Decision, decide, fetch_with_relations, visible_to
+from keten.socialmap.models import CapacityUnit, Service, ServiceStatus
 from keten.trajectories import zrm
 from keten.trajectories.alerts import Alert, alerts_of
-from keten.trajectories.models import Goal, GoalStatus, Trajectory, TrajectoryEvent, ZrmAssessment
+from keten.trajectories.models import Goal, GoalStatus, Placement, Trajectory, TrajectoryEvent, ZrmAssessment
 
 SELECT = ("municipality", "owner", "owner_membership__user", "handover_to", "subject", "referral")
 
@@ -75,6 +76,7 @@ class TrajectoryView:
     assessments: tuple[ZrmAssessment, ...]
     zrm_rows: tuple[ZrmRow, ...]
     alerts: tuple[Alert, ...]
+    placements: tuple[Placement, ...] | None  # None: where the person stays is withheld from this reader
 
 
 def _full(decision: Decision) -> bool:
@@ -88,7 +90,7 @@ def trajectory_view(*, actor: Actor, trajectory: Trajectory, purpose: str) -> Tr
         audit(actor=actor, action="denied", target=trajectory, purpose=purpose, decision=decision.mode)
         raise PermissionDenied(decision.reason)
     by_category = {category: _full(decide(actor, "read", trajectory, purpose, category=category))
-                   for category in (DataCategory.SPECIAL, DataCategory.CRIMINAL)}
+                   for category in (DataCategory.SPECIAL, DataCategory.CRIMINAL, DataCategory.SECRET_LOCATION)}
     by_category[DataCategory.OPERATIONAL] = True
     special = decide(actor, "read", trajectory, purpose, category=DataCategory.SPECIAL)
     identity = decide(actor, "read", trajectory.subject, purpose, category=DataCategory.IDENTITY)
@@ -103,9 +105,18 @@ def trajectory_view(*, actor: Actor, trajectory: Trajectory, purpose: str) -> Tr
         hidden_events=len(events) - len(shown),
         goals=tuple(trajectory.goals.select_related("owner")) if _full(special) else (),
         assessments=tuple(assessments), zrm_rows=tuple(_zrm_rows(assessments)) if assessments else (),
-        alerts=tuple(alerts))
+        alerts=tuple(alerts),
+        placements=(tuple(trajectory.placements.select_related("service"))
+                    if by_category[DataCategory.SECRET_LOCATION] else None))
 
 
 def is_reflection_running(trajectory: Trajectory) -> bool:
     return bool(trajectory.reflection_end) and not trajectory.reflection_outcome and \
         trajectory.reflection_end >= today()
+
+
+def placement_services():
+    """Where a person can be placed: services of the social map that count beds or places, with their capacity."""
+    return (Service.objects.filter(status=ServiceStatus.ACTIVE,
+                                   capacity_unit__in=[CapacityUnit.BED, CapacityUnit.PLACE])
+            .select_related("organization").order_by("organization__name", "name"))

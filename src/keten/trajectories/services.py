@@ -25,6 +25,8 @@ from keten.policy.decisions import decide
 from keten.policy.purposes import Purpose, default_purpose
 from keten.referrals.models import Referral
 from keten.referrals.services import referral_accept
+from keten.socialmap.models import Service
+from keten.socialmap.services import capacity_take
 from keten.trajectories import zrm
 from keten.trajectories.models import (
     CloseReason,
@@ -32,6 +34,7 @@ from keten.trajectories.models import (
     Goal,
     GoalStatus,
     Phase,
+    Placement,
     ReflectionOutcome,
     Trajectory,
     TrajectoryEvent,
@@ -263,6 +266,47 @@ def goal_set_status(*, actor: Actor, goal: Goal, status: str, expected_version: 
     _event(goal.trajectory, actor, EventKind.GOAL, str(GoalStatus(status).label))
     _touched(actor, goal.trajectory, category=DataCategory.SPECIAL)
     return goal
+
+
+@transaction.atomic
+def placement_add(*, actor: Actor, trajectory: Trajectory, service: Service, start_on: date) -> Placement:
+    """The person stays in a service of the social map from `start_on`; a service that keeps its capacity in Keten
+    has one place fewer (refused when it has none left)."""
+    _require_owner(actor, trajectory)
+    _require_open(trajectory)
+    if start_on > today() + timedelta(days=30):
+        raise ValidationFailed(_("Een plaatsing begint binnen een maand."))
+    took = False
+    if service.capacity_available is not None:
+        took = capacity_take(service, 1)
+        if not took:
+            raise ValidationFailed(_("{name} heeft volgens de sociale kaart geen plaats vrij.").format(
+                name=service.name))
+    placement = Placement.objects.create(trajectory=trajectory, service=service, start_on=start_on,
+                                         took_capacity=took)
+    _event(trajectory, actor, EventKind.PLACEMENT, _("Geplaatst bij {name} vanaf {start}.").format(
+        name=service.name, start=start_on.isoformat()), DataCategory.SECRET_LOCATION)
+    _touched(actor, trajectory, category=DataCategory.SECRET_LOCATION)
+    return placement
+
+
+@transaction.atomic
+def placement_end(*, actor: Actor, placement: Placement, end_on: date) -> Placement:
+    """The stay ends; the place it took is free again."""
+    _require_owner(actor, placement.trajectory)
+    if placement.end_on is not None:
+        raise ValidationFailed(_("Deze plaatsing is al beëindigd."))
+    if end_on < placement.start_on:
+        raise ValidationFailed(_("Een plaatsing eindigt niet voor ze begon."))
+    if Placement.objects.filter(pk=placement.pk, end_on__isnull=True).update(end_on=end_on) != 1:
+        raise ValidationFailed(_("Deze plaatsing is al beëindigd."))
+    placement.end_on = end_on
+    if placement.took_capacity:
+        capacity_take(placement.service, -1)
+    _event(placement.trajectory, actor, EventKind.PLACEMENT, _("Plaatsing bij {name} beëindigd op {end}.").format(
+        name=placement.service.name, end=end_on.isoformat()), DataCategory.SECRET_LOCATION)
+    _touched(actor, placement.trajectory, category=DataCategory.SECRET_LOCATION)
+    return placement
 
 
 def latest_assessment(trajectory: Trajectory) -> ZrmAssessment | None:

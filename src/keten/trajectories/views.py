@@ -76,7 +76,7 @@ def _trajectory_or_404(request, trajectory_id):
 
 
 #: The step forms a page shows; each renders with ids of its own, so one page holds them all.
-PAGE_FORMS = ("note", "phase", "zrm", "goal", "reflection", "reflection_outcome", "close", "reopen")
+PAGE_FORMS = ("note", "phase", "zrm", "goal", "reflection", "reflection_outcome", "close", "reopen", "placement")
 
 
 def _step_form(action: str, data=None) -> StepForm:
@@ -98,6 +98,7 @@ def _detail(request, trajectory, *, failed: StepForm | None = None, status: int 
         "view": view, "trajectory": trajectory, "owns": owns, "failed": failed, "today": today(),
         "forms": _step_forms(failed),
         "may_take_over": actor.role in services.HOLDING_ROLES and actor.organisation.pk == trajectory.handover_to_id,
+        "placement_services": selectors.placement_services() if owns else (),
         "handover_targets": (Organisation.objects.filter(memberships__role__in=services.HOLDING_ROLES,
                                                          memberships__is_active=True)
                              .exclude(pk=trajectory.owner_id).distinct().order_by("name")) if owns else (),
@@ -153,6 +154,19 @@ def _take_step(actor: Actor, trajectory, form: StepForm) -> None:
         if goal is None:
             raise ValidationFailed(_("Dit doel hoort niet bij dit traject."))
         services.goal_set_status(actor=actor, goal=goal, status=data["goal_status"], expected_version=version)
+    elif action == "placement":
+        service = selectors.placement_services().filter(pk=data["service"]).first() if data["service"] else None
+        if service is None:
+            raise ValidationFailed(_("Kies een voorziening uit de sociale kaart."))
+        services.placement_add(**common, service=service,
+                               start_on=_required(data["day"], _("Vul de begindatum in.")))
+    elif action == "placement_end":
+        placement = trajectory.placements.select_related("service", "trajectory__owner").filter(
+            pk=data["placement"]).first()
+        if placement is None:
+            raise ValidationFailed(_("Deze plaatsing hoort niet bij dit traject."))
+        services.placement_end(actor=actor, placement=placement,
+                               end_on=_required(data["day"], _("Vul de einddatum in.")))
     elif action == "close":
         services.trajectory_close(**common, reason=data["reason"], contact_attempts=data["attempts"] or 0,
                                   expected_version=version)
