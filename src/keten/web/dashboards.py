@@ -1,5 +1,6 @@
 """What each role sees first on its home page: a title, an introduction and the panels of its overview."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -7,16 +8,19 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from keten.accounts.roles import Role
+from keten.web import panels as live
 
 
 @dataclass(frozen=True)
 class Panel:
-    """One block of a home page. Until its capability exists, it says what will appear in it."""
+    """One block of a home page: live `items` (keten.web.panels; `empty_text` when there are none), or, until its
+    capability exists, a text that says what will appear in it."""
 
     heading: str | Promise
     empty_text: str | Promise
     url_name: str | None = None
     link_label: str | Promise | None = None
+    items: Callable | None = None
 
     @property
     def url(self) -> str | None:
@@ -35,15 +39,16 @@ DASHBOARDS: dict[str, Dashboard] = {
         title=_("Overzicht voor de zorgcoördinator"),
         intro=_("Aanmeldingen van vermoedelijke slachtoffers in uw regio en de trajecten die u coördineert."),
         panels=(
-            Panel(_("Nieuwe aanmeldingen"),
-                  _("Hier verschijnen aanmeldingen die op uw beoordeling wachten, zodra aanmelden bij de "
-                    "zorgcoördinator in Keten kan.")),
-            Panel(_("Trajecten zonder eigenaar"),
-                  _("Hier ziet u trajecten waarvoor op dit moment niemand verantwoordelijk is, zodra "
-                    "trajectzorg in Keten beschikbaar is.")),
+            Panel(_("Nieuwe aanmeldingen"), _("Geen aanmeldingen die op u wachten."),
+                  url_name="referrals:list", link_label=_("Alle aanmeldingen"), items=live.waiting_referrals),
+            Panel(_("Trajecten die aandacht nodig hebben"),
+                  _("Geen trajecten die aandacht nodig hebben: geen stilstand, verlopen doelen of openstaande "
+                    "overdrachten."),
+                  url_name="trajectories:list", link_label=_("Alle trajecten"),
+                  items=live.trajectories_needing_attention),
             Panel(_("Bedenktijd die binnenkort afloopt"),
-                  _("Hier ziet u slachtoffers van wie de bedenktijd (B8) binnen twee weken afloopt, zodra "
-                    "trajectzorg in Keten beschikbaar is.")),
+                  _("Bij geen van uw trajecten loopt de bedenktijd (B8) binnen twee weken af."),
+                  items=live.reflection_ending),
         ),
     ),
     Role.TABLE_CHAIR: Dashboard(
@@ -80,9 +85,8 @@ DASHBOARDS: dict[str, Dashboard] = {
         title=_("Overzicht voor de rechercheur"),
         intro=_("Signalen en dossiers die naar de politie (AVIM) zijn doorgezet."),
         panels=(
-            Panel(_("Signalen voor de politie"),
-                  _("Hier verschijnen signalen die volgens de routeringsregels bij de politie horen, zodra "
-                    "signaalregistratie in Keten beschikbaar is.")),
+            Panel(_("Signalen die op triage wachten"), _("Geen signalen die op triage wachten."),
+                  url_name="intake:signal-list", link_label=_("Alle signalen"), items=live.signals_awaiting_triage),
             Panel(_("Gekoppelde signalen"),
                   _("Hier ziet u signalen die rond dezelfde persoon, plaats, telefoon, voertuig of "
                     "onderneming zijn gebundeld, zodra koppelen beschikbaar is.")),
@@ -94,24 +98,21 @@ DASHBOARDS: dict[str, Dashboard] = {
         title=_("Overzicht voor de hulpverlener"),
         intro=_("De slachtoffers die u begeleidt en de signalen die u hebt gemeld."),
         panels=(
-            Panel(_("Mijn trajecten"),
-                  _("Hier ziet u de trajecten waarvan u eigenaar bent, met hun fase, zodra trajectzorg in "
-                    "Keten beschikbaar is.")),
-            Panel(_("Doelen en zelfredzaamheid bijwerken"),
-                  _("Hier verschijnen trajecten waarvan de doelen of de zelfredzaamheidsscore (ZRM) "
-                    "binnenkort opnieuw moeten worden vastgelegd.")),
-            Panel(_("Mijn gemelde signalen"),
-                  _("Hier ziet u de signalen die u hebt geregistreerd en waar ze naartoe zijn gestuurd, "
-                    "zodra signaalregistratie in Keten beschikbaar is.")),
+            Panel(_("Trajecten van uw organisatie"), _("Uw organisatie heeft geen lopende trajecten."),
+                  url_name="trajectories:list", link_label=_("Alle trajecten"), items=live.own_trajectories),
+            Panel(_("Aandacht nodig"),
+                  _("Geen trajecten met stilstand, verlopen doelen of een aflopende bedenktijd."),
+                  items=live.trajectories_needing_attention),
+            Panel(_("Mijn gemelde signalen"), _("U heeft nog geen signalen gemeld."),
+                  url_name="intake:signal-create", link_label=_("Signaal melden"), items=live.my_signals),
         ),
     ),
     Role.VEILIG_THUIS_WORKER: Dashboard(
         title=_("Overzicht voor de medewerker van Veilig Thuis"),
         intro=_("Signalen van mensenhandel die bij Veilig Thuis zijn binnengekomen."),
         panels=(
-            Panel(_("Doorgestuurde signalen"),
-                  _("Hier verschijnen signalen die volgens de routeringsregels bij Veilig Thuis horen, "
-                    "zodra signaalregistratie in Keten beschikbaar is.")),
+            Panel(_("Signalen die op triage wachten"), _("Geen signalen die op triage wachten."),
+                  url_name="intake:signal-list", link_label=_("Alle signalen"), items=live.signals_awaiting_triage),
             Panel(_("Signalen over minderjarigen"),
                   _("Hier ziet u signalen waarbij een minderjarige betrokken is en die om voorrang "
                     "vragen.")),
@@ -137,13 +138,15 @@ DASHBOARDS: dict[str, Dashboard] = {
         title=_("Overzicht voor de registratiemedewerker van CoMensha"),
         intro=_("Aanmeldingen van slachtoffers die bij CoMensha geregistreerd moeten worden."),
         panels=(
-            Panel(_("Te registreren aanmeldingen"),
-                  _("Hier verschijnen aanmeldingen die klaar zijn voor registratie bij CoMensha, zodra "
-                    "aanmelden in Keten kan.")),
+            Panel(_("Open registratietaken"), _("Geen open registratietaken."),
+                  url_name="intake:registration-task-list", link_label=_("Alle registratietaken"),
+                  items=live.open_registration_tasks),
             Panel(_("Onvolledige registraties"),
                   _("Hier ziet u registraties waarvoor nog gegevens ontbreken, met wie ze kan aanvullen.")),
-            Panel(_("Exports"),
-                  _("Hier vindt u de registratie-exports die u eerder hebt gemaakt.")),
+            Panel(_("Registraties en exports"),
+                  _("De registraties van dit jaar, de export zonder direct identificerende gegevens en het "
+                    "jaaroverzicht voor de Nationaal Rapporteur."),
+                  url_name="referrals:registration-list", link_label=_("Naar registraties")),
         ),
     ),
     Role.NATIONAL_ANALYST: Dashboard(
@@ -191,6 +194,11 @@ DASHBOARDS: dict[str, Dashboard] = {
         ),
     ),
 }
+
+
+def panels_for(actor, dashboard: Dashboard) -> list[tuple[Panel, list | None]]:
+    """Each panel with its live items (None for a panel without any)."""
+    return [(panel, panel.items(actor) if panel.items else None) for panel in dashboard.panels]
 
 
 def dashboard_for(membership) -> Dashboard | None:

@@ -5,13 +5,17 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from keten.accounts.actor import Actor
+from keten.web.dashboards import dashboard_for, panels_for
 from keten.web.health import health_problem
 
 
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "web/landing.html")
-    return render(request, "web/home.html", {"membership": request.membership})
+    dashboard = dashboard_for(request.membership)
+    panels = panels_for(Actor.of(request.membership), dashboard) if dashboard else []
+    return render(request, "web/home.html", {"dashboard": dashboard, "panels": panels})
 
 
 @require_GET
