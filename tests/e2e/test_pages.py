@@ -25,7 +25,7 @@ def test_care_coordinator_logs_in_with_a_code_and_sees_their_overview(page, demo
 
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Overzicht voor de zorgcoördinator")
-    for heading in ("Nieuwe aanmeldingen", "Trajecten zonder eigenaar", "Bedenktijd die binnenkort afloopt"):
+    for heading in ("Nieuwe aanmeldingen", "Trajecten die aandacht nodig hebben", "Bedenktijd die binnenkort afloopt"):
         expect(page.get_by_role("heading", level=2, name=heading)).to_be_visible()
     header = page.get_by_role("banner")
     expect(header).to_contain_text("Zorgcoördinator")
