@@ -363,3 +363,9 @@ KETEN_INTAKE_EXTRA_HOLIDAYS: list[str] = []
 KETEN_INTAKE_DEADLINE_WARNING = {"acute": {"minutes": 15}, "high": {"hours": 2}, "normal": {"days": 1}}
 # The public guide's minimal signal: at most this many per client address per window of seconds.
 KETEN_GUIDE_SIGNAL_RATE = (5, 3600)
+
+# --- The national monitor: disclosure control of every published figure (keten.monitor.disclosure, ADR 0012) ---
+# Counts from 1 to below this are never published; complementary suppression protects them.
+KETEN_MONITOR_MIN_CELL = int(os.environ.get("KETEN_MONITOR_MIN_CELL", "10"))
+# Published counts are rounded to a multiple of this (1: not rounded), each total on its own.
+KETEN_MONITOR_ROUNDING = int(os.environ.get("KETEN_MONITOR_ROUNDING", "5"))

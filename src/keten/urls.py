@@ -23,5 +23,6 @@ urlpatterns = [
     path("aanmeldingen/", include("keten.referrals.urls")),
     path("trajecten/", include("keten.trajectories.urls")),
     path("kennisbank/", include("keten.knowledge.urls")),
+    path("monitor/", include("keten.monitor.urls")),
     path("", include("keten.web.urls")),
 ]

@@ -307,21 +307,13 @@ def criterion_description(criterion: MinimumStandardCriterion) -> str:
 
 # --- Export --------------------------------------------------------------------------------------------------
 
-#: A spreadsheet would run a cell that starts like this as a formula (CSV injection); labels are typed by people.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(text: str) -> str:
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
-
-
 def export_rows(evaluation: Evaluation) -> list[list[str]]:
     """The table of the export: a header, then one row per municipality with each norm met (ja/nee) and the
     status."""
     header = [_("CBS-code"), _("Gemeente"), _("Provincie"), *(c.label for c in evaluation.criteria), _("Status")]
-    rows = [[_cell(text) for text in header]]
+    rows = [header]
     for municipality in evaluation.municipalities:
-        rows.append([_cell(text) for text in (
-            municipality.code, municipality.name, municipality.province_name,
-            *(_("ja") if finding.met else _("nee") for finding in municipality.findings), municipality.status_word)])
+        rows.append([municipality.code, municipality.name, municipality.province_name,
+                     *(_("ja") if finding.met else _("nee") for finding in municipality.findings),
+                     municipality.status_word])
     return rows

@@ -2,10 +2,9 @@
 where the national functional administrator keeps the norms. The monitor is steering information without
 personal data, so like the coverage page it needs no login."""
 
-import csv
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET
 from keten.accounts.actor import Actor
 from keten.accounts.permissions import role_required
 from keten.accounts.roles import Role
+from keten.core.downloads import csv_download
 from keten.core.errors import DomainError
 from keten.socialmap import ondergrens, services
 from keten.socialmap.ondergrens import Status
@@ -61,11 +61,7 @@ def monitor_map(request):
 @require_GET
 def monitor_export(request):
     """The monitor as a spreadsheet: CSV with a byte-order mark and semicolons, as Dutch Excel reads it."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="ondergrens.csv"'
-    response.write("\ufeff")
-    csv.writer(response, delimiter=";").writerows(ondergrens.export_rows(ondergrens.evaluate_standard()))
-    return response
+    return csv_download("ondergrens.csv", ondergrens.export_rows(ondergrens.evaluate_standard()))
 
 
 # --- Keeping the norms (national functional administrator) ------------------------------------------------

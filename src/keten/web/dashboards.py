@@ -130,8 +130,9 @@ DASHBOARDS: dict[str, Dashboard] = {
             Panel(_("Sociale kaart: te controleren"),
                   _("Hier verschijnen vermeldingen op de sociale kaart die lang niet zijn gecontroleerd.")),
             Panel(_("Cijfers van uw regio"),
-                  _("Hier ziet u geanonimiseerde cijfers over signalen en trajecten in uw regio, zodra de "
-                    "landelijke monitor beschikbaar is.")),
+                  _("Signalen per maand, vorm en melder, en doorlooptijden in uw regio, zonder dat iemand "
+                    "herkenbaar is: kleine aantallen worden niet getoond."),
+                  url_name="monitor:dashboard", link_label=_("Naar de monitor")),
         ),
     ),
     Role.REGISTRATION_OFFICER: Dashboard(
@@ -154,8 +155,9 @@ DASHBOARDS: dict[str, Dashboard] = {
         intro=_("Landelijke cijfers over signalen en trajecten, zonder dat een persoon herkenbaar is."),
         panels=(
             Panel(_("Signalen per regio"),
-                  _("Hier ziet u het aantal signalen per regio, vorm van uitbuiting en periode, zodra de "
-                    "landelijke monitor beschikbaar is. Aantallen onder de tien worden niet getoond.")),
+                  _("Het aantal signalen per regio, vorm van uitbuiting en periode. Aantallen onder de tien "
+                    "worden niet getoond."),
+                  url_name="monitor:dashboard", link_label=_("Naar de monitor")),
             Panel(_("Doorlooptijden"),
                   _("Hier ziet u hoe lang het duurt van signaal tot aanmelding en van aanmelding tot "
                     "traject.")),

@@ -1,0 +1,215 @@
+"""The monitor's tables as the page and the exports show them: the raw figures of keten.monitor.selectors, every
+one through keten.monitor.disclosure, with their labels, a chart and the notes on suppression and rounding."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from keten.monitor import selectors
+from keten.monitor.charts import Chart, bar_chart
+from keten.monitor.disclosure import ProtectedTable, protect_together, statistic_publishable
+from keten.monitor.selectors import LEAD_TIME_LABELS, Dimension, LeadTime, MonitorFilters, Scope
+
+#: How a suppressed figure reads, on the page and in the exports; NOTHING where there is nothing to measure.
+SUPPRESSED = "·"
+NOTHING = "–"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One published figure: its value (None when suppressed or nothing to measure) and how it reads."""
+
+    value: int | float | None
+    text: str
+
+    @property
+    def suppressed(self) -> bool:
+        return self.text == SUPPRESSED
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    cells: tuple[Figure, ...]
+    is_total: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    slug: str
+    title: str
+    description: str
+    row_header: str
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+    chart: Chart
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    scope: Scope
+    filters: MonitorFilters
+    tables: tuple[Table, ...]
+    min_cell: int
+    rounding: int
+    has_rest: bool
+
+    def table(self, slug: str) -> Table | None:
+        return next((table for table in self.tables if table.slug == slug), None)
+
+    @property
+    def notes(self) -> list[str]:
+        """What a reader needs to read the figures right; on the page and under every export."""
+        notes = [_("{symbol} = niet getoond: minder dan {limit}, of verborgen zodat een klein aantal niet uit de "
+                   "totalen of uit andere cijfers is terug te rekenen.").format(symbol=SUPPRESSED,
+                                                                                  limit=self.min_cell),
+                 _("{symbol} = niets te meten: er zijn geen signalen of aanmeldingen.").format(symbol=NOTHING)]
+        if self.rounding > 1:
+            notes.append(_("Aantallen zijn afgerond op veelvouden van {base}; elk totaal is apart afgerond, "
+                           "zodat de getallen niet altijd precies optellen.").format(base=self.rounding))
+        if self.has_rest:
+            notes.append(_("Gebieden met minder dan {limit} signalen zijn samengevoegd in de rij ‘Overige "
+                           "gebieden samen’.").format(limit=self.min_cell))
+        notes.append(_("Een signaal met meer dan één vorm van uitbuiting telt één keer, in de kolom ‘Meer dan één "
+                       "vorm’. Doorlooptijden staan alleen bij ten minste {limit} signalen of aanmeldingen.")
+                     .format(limit=self.min_cell))
+        return notes
+
+
+#: The count tables of one query: they share their rows and row totals, so they are protected together.
+COUNT_TABLES = (
+    ("per-maand", Dimension.MONTH),
+    ("per-vorm", Dimension.FORM),
+    ("per-melder", Dimension.REPORTER),
+    ("harde-signalen", Dimension.HARD_INDICATOR),
+)
+LEAD_TIMES = "doorlooptijden"
+SLUGS = (*(slug for slug, _dimension in COUNT_TABLES), LEAD_TIMES)
+
+
+def build_dashboard(*, scope: Scope, filters: MonitorFilters) -> Dashboard:
+    """Every table of the dashboard for `scope` and `filters`, protected with the configured threshold and
+    rounding."""
+    min_cell, rounding = settings.KETEN_MONITOR_MIN_CELL, settings.KETEN_MONITOR_ROUNDING
+    counts = {dimension: selectors.signal_counts(scope=scope, filters=filters, dimension=dimension)
+              for _slug, dimension in COUNT_TABLES}
+    regions = counts[Dimension.MONTH].regions
+    linked = protect_together([counts[dimension].counts for _slug, dimension in COUNT_TABLES], min_cell=min_cell,
+                              rounding=rounding)
+    labels = [_rest_label() if len(group) > 1 else regions.names[regions.codes[group[0]]]
+              for group in linked.groups]
+    layer = str(selectors.LAYERS[filters.layer])
+    tables = [
+        _count_table(slug, dimension, counts[dimension], protected, labels, layer, filters)
+        for (slug, dimension), protected in zip(COUNT_TABLES, linked.tables, strict=True)
+    ]
+    tables.append(_lead_time_table(scope, filters, regions, layer, min_cell))
+    return Dashboard(scope=scope, filters=filters, tables=tuple(tables), min_cell=min_cell, rounding=rounding,
+                     has_rest=linked.has_rest)
+
+
+def _rest_label() -> str:
+    return _("Overige gebieden samen")
+
+
+def _count(value: int | None) -> Figure:
+    return Figure(None, SUPPRESSED) if value is None else Figure(value, number_format(value, force_grouping=True))
+
+
+TITLES = {
+    Dimension.MONTH: (lambda: _("Signalen per maand"),
+                      lambda: _("Het aantal geregistreerde signalen per gebied en per maand van registratie.")),
+    Dimension.FORM: (lambda: _("Signalen per vorm van uitbuiting"),
+                     lambda: _("Het aantal signalen per gebied en per vorm van uitbuiting die de melder koos.")),
+    Dimension.REPORTER: (lambda: _("Signalen per soort melder"),
+                         lambda: _("Het aantal signalen per gebied en per soort organisatie die meldde; "
+                                   "‘Aanmeldwijzer’ zijn meldingen zonder inloggen.")),
+    Dimension.HARD_INDICATOR: (lambda: _("Signalen met een hard signaal"),
+                               lambda: _("Signalen met ten minste één hard signaal (een vastgesteld feit), en "
+                                         "het aandeel daarvan per gebied.")),
+}
+
+
+def _count_table(slug: str, dimension: str, counts: selectors.Counts, protected: ProtectedTable,
+                 labels: list[str], layer: str, filters: MonitorFilters) -> Table:
+    columns = [str(label) for _code, label in counts.categories]
+    rows = [Row(label, tuple(_count(value) for value in (*cells, total)))
+            for label, cells, total in zip(labels, protected.cells, protected.row_totals, strict=True)]
+    totals = Row(_("Totaal"), tuple(_count(value) for value in (*protected.column_totals, protected.total)),
+                 is_total=True)
+    title, description = (text() for text in TITLES[dimension])
+    if dimension == Dimension.HARD_INDICATOR:
+        # The share only where both counts are published: from a suppressed count it would give that count away.
+        rows = [_with_share(row) for row in rows]
+        totals = _with_share(totals)
+        columns.append(_("Aandeel met een hard signaal"))
+        chart = bar_chart(_("Aandeel signalen met een hard signaal per gebied"),
+                          [(row.label, row.cells[-1].value, row.cells[-1].text) for row in rows])
+    else:
+        chart = bar_chart(_("{title}, {scope}").format(title=title, scope=_("alle gebieden samen")),
+                          [(column, figure.value, figure.text) for column, figure in zip(
+                              columns, totals.cells, strict=False)])
+    return Table(slug=slug, title=title, description=description, row_header=layer,
+                 columns=(*columns[:len(counts.categories)], _("Totaal"), *columns[len(counts.categories):]),
+                 rows=(*rows, totals), chart=chart)
+
+
+def _with_share(row: Row) -> Row:
+    hard, without, total = row.cells
+    if hard.suppressed or without.suppressed:
+        share = Figure(None, SUPPRESSED)
+    elif not hard.value + without.value:
+        share = Figure(None, NOTHING)
+    else:
+        percentage = round(100 * hard.value / (hard.value + without.value))
+        share = Figure(percentage, f"{percentage}%")
+    return Row(row.label, (hard, without, total, share), row.is_total)
+
+
+def _lead_time_table(scope: Scope, filters: MonitorFilters, regions: selectors.Regions, layer: str,
+                     min_cell: int) -> Table:
+    kinds = (LeadTime.TRIAGE, LeadTime.TABLE, LeadTime.ACCEPTANCE)
+    found = {kind: selectors.lead_times(scope=scope, filters=filters, kind=kind) for kind in kinds}
+
+    def figures(key: str) -> tuple[Figure, ...]:
+        cells = []
+        for kind in kinds:
+            durations = found[kind]
+            count = durations.count.get(key, 0)
+            for statistic in (durations.median_hours, durations.p90_hours):
+                if not count:
+                    cells.append(Figure(None, NOTHING))
+                elif statistic_publishable(count, min_cell=min_cell):
+                    cells.append(_days(statistic.get(key)))
+                else:
+                    cells.append(Figure(None, SUPPRESSED))
+        return tuple(cells)
+
+    rows = [Row(regions.names[code], figures(code)) for code in regions.codes]
+    rows.append(Row(_("Alle gebieden samen"), figures(""), is_total=True))
+    columns = [text.format(step=LEAD_TIME_LABELS[kind]) for kind in kinds
+               for text in (_("{step}: mediaan (dagen)"), _("{step}: 90% binnen (dagen)"))]
+    chart = bar_chart(_("Mediaan van signaal tot triage, in dagen"),
+                      [(row.label, row.cells[0].value, row.cells[0].text) for row in rows])
+    return Table(slug=LEAD_TIMES, title=_("Doorlooptijden"),
+                 description=_("Hoe lang het duurde van registratie tot de eerste stap naar triage of naar de "
+                               "Signaaltafel, en van aanmelding bij de zorgcoördinator tot aanname: de mediaan en "
+                               "de tijd waarbinnen 90% het haalde."),
+                 row_header=layer, columns=tuple(columns), rows=tuple(rows), chart=chart)
+
+
+def _days(hours: float | None) -> Figure:
+    if hours is None:
+        return Figure(None, SUPPRESSED)
+    days = round(hours / 24, 1)
+    return Figure(days, number_format(days, decimal_pos=1))
+
+
+def period_label(filters: MonitorFilters) -> str:
+    months = len(filters.months)
+    return ngettext("{first} (één maand)", "{first} tot en met {last} ({months} maanden)", months).format(
+        first=selectors.month_label(filters.first_month), last=selectors.month_label(filters.last_month),
+        months=months)
