@@ -157,6 +157,7 @@ ROUTES = {
     # reach (tests/intake/test_intake_pages.py). Registering: the roles that report.
     "intake:signal-list": (SIGNAL_READERS, {}, "GET"),
     "intake:signal-overdue": (SIGNAL_READERS, {}, "GET"),
+    "intake:entity-hint": (roles(*REFERRERS), {}, "GET"),
     "intake:signal-detail": (SIGNAL_READERS, {"signal_id": NO_ID}, "GET"),
     "intake:signal-transition": (SIGNAL_READERS, {"signal_id": NO_ID}, "POST"),
     "intake:attachment-add": (SIGNAL_READERS, {"signal_id": NO_ID}, "POST"),

@@ -31,7 +31,9 @@ def test_care_coordinator_registers_a_signal_and_takes_it_to_triage(page, demo_p
     page.get_by_label("Omschrijving").fill("Arbeiders slapen in een loods.")
     entity = page.get_by_role("group", name="Gegeven 1")
     entity.get_by_label("Soort gegeven").select_option("phone")
-    entity.get_by_label("Waarde").fill("06 10000 905")
+    entity.get_by_label("Waarde").fill("06 10000 001")  # a number the demo signals share
+    entity.get_by_label("Waarde").blur()
+    expect(entity.get_by_text("andere signalen die u mag zien")).to_be_visible()
     # Acute reveals 112 at once; back to normal hides it again.
     urgency = page.get_by_role("group", name="Urgentie", exact=True)
     urgency.get_by_label("Acuut: direct gevaar").check()
@@ -47,7 +49,7 @@ def test_care_coordinator_registers_a_signal_and_takes_it_to_triage(page, demo_p
     expect(page.get_by_text("is geregistreerd.")).to_be_visible()
     reference = page.get_by_role("heading", level=1).inner_text().removeprefix("Signaal ")
     expect(page.get_by_text(INDICATOR)).to_be_visible()
-    expect(page.get_by_text("+31 6 10000905")).to_be_visible()
+    expect(page.get_by_text("+31 6 10000001")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="advertentie.pdf").click()
     assert download.value.suggested_filename == "advertentie.pdf"

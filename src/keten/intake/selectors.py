@@ -16,7 +16,8 @@ from keten.core.clock import now
 from keten.core.errors import PermissionDenied
 from keten.core.privacy import DataCategory
 from keten.identity.masking import mask
-from keten.identity.models import Subject
+from keten.identity.models import EntityKind, Subject
+from keten.identity.normalise import InvalidValue, normalise
 from keten.intake.deadlines import Deadline, deadline_of
 from keten.intake.models import (
     ExploitationForm,
@@ -271,3 +272,22 @@ def known_person(*, actor: Actor, public_id: str, purpose: str) -> tuple[Subject
     if subject is None:
         return None, None
     return subject, Consent.objects.active().filter(subject=subject).order_by("-given_on", "-created_at").first()
+
+
+# --- While registering: does this value tie the signal to others? --------------------------------------------
+
+
+def signals_sharing(*, actor: Actor, purpose: str, kind: str, raw: str) -> int | None:
+    """How many signals the actor may see (for `purpose`) mention this phone number, address, plate, ... — the
+    value normalised as the identity store keeps it. None for a value that is not valid for its kind. Only what
+    policy lets the actor see is counted, so the answer reveals nothing beyond their own reach; asking is audited
+    as one search."""
+    if kind not in EntityKind.values:
+        return None
+    try:
+        value = normalise(kind, raw).value
+    except InvalidValue:
+        return None
+    audit(actor=actor, action="search", object_type="intake.signal", purpose=purpose)
+    return (visible_to(actor, purpose, Signal.objects.all())
+            .filter(entity_links__entity__kind=kind, entity_links__entity__value=value).distinct().count())

@@ -17,6 +17,8 @@ urlpatterns = [
     path("signalen/", views.signal_list, name="signal-list"),
     path("signalen/nieuw/", views.signal_create, name="signal-create"),
     path("signalen/te-laat/", views.signal_overdue, name="signal-overdue"),
+    # While the intake form is filled in: does a value tie the signal to others the person may see?
+    path("signalen/verbanden/", views.entity_hint, name="entity-hint"),
     # Routing rules: the national functional administrator only; the dry run writes nothing.
     path("signalen/routering/", routing_views.rule_list, name="routing-rule-list"),
     path("signalen/routering/nieuw/", routing_views.rule_create, name="routing-rule-create"),

@@ -5,11 +5,12 @@ logging in. The services write and check, the selectors read and audit; these vi
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from keten.accounts.actor import Actor
@@ -305,3 +306,21 @@ def attachment_download(request, signal_id, attachment_id):
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- While registering --------------------------------------------------------------------------------------------
+
+
+@require_GET
+@registering
+def entity_hint(request):
+    """For the intake form, as a value is typed: whether it ties the new signal to signals this person may see.
+    Answers with a sentence for the page (empty when there is nothing to say), never with the other signals."""
+    actor = _actor(request)
+    count = selectors.signals_sharing(actor=actor, purpose=default_purpose(actor.role),
+                                      kind=request.GET.get("soort", ""), raw=request.GET.get("waarde", "")[:300])
+    text = "" if not count else ngettext(
+        "Dit gegeven komt voor in {count} ander signaal dat u mag zien: het kan om dezelfde situatie gaan.",
+        "Dit gegeven komt voor in {count} andere signalen die u mag zien: het kan om dezelfde situatie gaan.",
+        count).format(count=count)
+    return JsonResponse({"count": count or 0, "text": text})
