@@ -211,3 +211,16 @@ def test_an_unacknowledged_referral_is_escalated_to_comensha_once(demo):
     comensha = demo[Role.REGISTRATION_OFFICER]
     assert Share.objects.of_record(referral).filter(organisation=comensha.organisation).exists()
     assert Notification.objects.filter(recipient=comensha, key=f"referral:{referral.pk.hex}:escalated").count() == 1
+
+
+def test_for_a_child_under_16_only_a_parents_consent_lets_the_coordinator_see_who_it_is(demo):
+    worker = Actor.of(demo[Role.CARE_WORKER])
+    child = subject_register(actor=worker, municipality=municipality_by_code("GM0363"),
+                             attributes=[("name", "Testpersoon Kind"), ("date_of_birth", str(date.today().year - 14))])
+    with pytest.raises(ValidationFailed):  # the privacy core: under 16, a parent or guardian consents
+        consent_record(actor=worker, subject=child, scope=ConsentScope.CARE_REFERRAL, giver=ConsentGiver.PERSON,
+                       given_on=date.today())
+    consent_record(actor=worker, subject=child, scope=ConsentScope.CARE_REFERRAL,
+                   giver=ConsentGiver.PARENT_GUARDIAN, given_on=date.today())
+    referral = _refer(demo, subject=child)
+    assert referral.consent.giver == ConsentGiver.PARENT_GUARDIAN and _seen_by_coordinator(demo, referral).person_shown

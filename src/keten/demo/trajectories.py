@@ -1,6 +1,6 @@
 """Synthetic referrals and trajectories for the demo, in Noord-Holland and one in Limburg: referrals sent,
-acknowledged, declined and accepted, and trajectories in several phases with ZRM histories, goals, a reflection
-period about to end, one closed as self-reliant and one stalled for weeks. Everything through the services (so
+acknowledged, declined and accepted, and trajectories in every phase with ZRM histories, goals, a reflection period
+about to end, one closed as self-reliant and one stalled for weeks. Everything through the services (so
 it is audited like real work), then dated back where a demo needs history. Runs once."""
 
 from datetime import timedelta
@@ -27,8 +27,13 @@ PEOPLE = [
     ("Testpersoon India", "GM0392", ["sexual", "criminal"], "care"),
     ("Testpersoon Juliet", "GM0363", ["labour"], "closed"),
     ("Testpersoon Kilo", "GM0375", ["unknown"], "stalled"),
+    ("Testpersoon Lima", "GM0361", ["sexual"], "shelter"),
+    ("Testpersoon Mike", "GM0363", ["labour"], "justice"),
+    ("Testpersoon November", "GM0392", ["labour"], "return"),
+    ("Testpersoon Oscar", "GM0479", ["criminal"], "aftercare"),
 ]
-ZRM_HISTORY = {"reflection": [2, 2], "care": [1, 2, 3], "closed": [2, 3, 3, 4], "stalled": [2, 2]}
+ZRM_HISTORY = {"reflection": [2, 2], "care": [1, 2, 3], "closed": [2, 3, 3, 4], "stalled": [2, 2],
+               "shelter": [1], "justice": [2, 2], "return": [2, 3], "aftercare": [3, 3, 4]}
 
 
 def _scores(level: int) -> dict[str, int]:
@@ -76,8 +81,9 @@ def _trajectory(coordinator: Actor, referral: Referral, fate: str) -> None:
     for weeks_ago, level in zip(range(len(history) * 6, 0, -6), history, strict=True):
         services.zrm_record(actor=coordinator, trajectory=trajectory, assessed_on=today() - timedelta(weeks=weeks_ago),
                             scores=_scores(level))
-    phase = {"reflection": Phase.REFLECTION, "care": Phase.CARE, "closed": Phase.AFTERCARE,
-             "stalled": Phase.LIVING}.get(fate)
+    phase = {"reflection": Phase.REFLECTION, "care": Phase.CARE, "closed": Phase.AFTERCARE, "stalled": Phase.LIVING,
+             "shelter": Phase.SHELTER, "justice": Phase.JUSTICE, "return": Phase.RETURN,
+             "aftercare": Phase.AFTERCARE}.get(fate)
     if phase:
         trajectory = Trajectory.objects.get(pk=trajectory.pk)
         services.phase_set(actor=coordinator, trajectory=trajectory, phase=phase, expected_version=trajectory.version)

@@ -10,8 +10,10 @@ from django.utils.translation import ngettext
 
 from keten.monitor import selectors
 from keten.monitor.charts import Chart, bar_chart
-from keten.monitor.disclosure import ProtectedTable, protect_together, statistic_publishable
-from keten.monitor.selectors import LEAD_TIME_LABELS, Dimension, LeadTime, MonitorFilters, Scope
+from keten.monitor.disclosure import ProtectedTable, protect, protect_together, statistic_publishable
+from keten.monitor.selectors import LEAD_TIME_LABELS, Dimension, Durations, LeadTime, MonitorFilters, Scope
+from keten.socialmap.ondergrens import STATUS_WORDS
+from keten.trajectories.models import CloseReason
 
 #: How a suppressed figure reads, on the page and in the exports; NOTHING where there is nothing to measure.
 SUPPRESSED = "·"
@@ -46,6 +48,7 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[Row, ...]
     chart: Chart
+    note: str = ""  # how to read this table, where it differs from the others
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,11 @@ COUNT_TABLES = (
     ("harde-signalen", Dimension.HARD_INDICATOR),
 )
 LEAD_TIMES = "doorlooptijden"
-SLUGS = (*(slug for slug, _dimension in COUNT_TABLES), LEAD_TIMES)
+OPEN_TRAJECTORIES = "open-trajecten"
+TRAJECTORY_DURATIONS = "trajectduur"
+ONDERGRENS = "ondergrens"
+SLUGS = (*(slug for slug, _dimension in COUNT_TABLES), LEAD_TIMES, OPEN_TRAJECTORIES, TRAJECTORY_DURATIONS,
+         ONDERGRENS)
 
 
 def build_dashboard(*, scope: Scope, filters: MonitorFilters) -> Dashboard:
@@ -107,6 +114,9 @@ def build_dashboard(*, scope: Scope, filters: MonitorFilters) -> Dashboard:
         for (slug, dimension), protected in zip(COUNT_TABLES, linked.tables, strict=True)
     ]
     tables.append(_lead_time_table(scope, filters, regions, layer, min_cell))
+    tables.append(_open_trajectories_table(scope, filters, layer, min_cell, rounding))
+    tables.append(_trajectory_duration_table(scope, filters, min_cell))
+    tables.append(_ondergrens_table(scope, filters, layer))
     return Dashboard(scope=scope, filters=filters, tables=tuple(tables), min_cell=min_cell, rounding=rounding,
                      has_rest=linked.has_rest)
 
@@ -175,18 +185,7 @@ def _lead_time_table(scope: Scope, filters: MonitorFilters, regions: selectors.R
     found = {kind: selectors.lead_times(scope=scope, filters=filters, kind=kind) for kind in kinds}
 
     def figures(key: str) -> tuple[Figure, ...]:
-        cells = []
-        for kind in kinds:
-            durations = found[kind]
-            count = durations.count.get(key, 0)
-            for statistic in (durations.median_hours, durations.p90_hours):
-                if not count:
-                    cells.append(Figure(None, NOTHING))
-                elif statistic_publishable(count, min_cell=min_cell):
-                    cells.append(_days(statistic.get(key)))
-                else:
-                    cells.append(Figure(None, SUPPRESSED))
-        return tuple(cells)
+        return tuple(figure for kind in kinds for figure in _statistics(found[kind], key, min_cell))
 
     rows = [Row(regions.names[code], figures(code)) for code in regions.codes]
     rows.append(Row(_("Alle gebieden samen"), figures(""), is_total=True))
@@ -195,10 +194,80 @@ def _lead_time_table(scope: Scope, filters: MonitorFilters, regions: selectors.R
     chart = bar_chart(_("Mediaan van signaal tot triage, in dagen"),
                       [(row.label, row.cells[0].value, row.cells[0].text) for row in rows])
     return Table(slug=LEAD_TIMES, title=_("Doorlooptijden"),
+                 # Translators: "90%" is a percentage, not a placeholder.
+                 # xgettext:no-python-format
                  description=_("Hoe lang het duurde van registratie tot de eerste stap naar triage of naar de "
                                "Signaaltafel, en van aanmelding bij de zorgcoördinator tot aanname: de mediaan en "
                                "de tijd waarbinnen 90% het haalde."),
                  row_header=layer, columns=tuple(columns), rows=tuple(rows), chart=chart)
+
+
+def _statistics(durations: Durations, key: str, min_cell: int) -> tuple[Figure, Figure]:
+    """The median and 90th percentile of one row, in days; only over at least `min_cell` records."""
+    count = durations.count.get(key, 0)
+    if not count:
+        return Figure(None, NOTHING), Figure(None, NOTHING)
+    if not statistic_publishable(count, min_cell=min_cell):
+        return Figure(None, SUPPRESSED), Figure(None, SUPPRESSED)
+    return _days(durations.median_hours.get(key)), _days(durations.p90_hours.get(key))
+
+
+def _open_trajectories_table(scope: Scope, filters: MonitorFilters, layer: str, min_cell: int,
+                             rounding: int) -> Table:
+    counts = selectors.open_trajectories(scope=scope, filters=filters)
+    # Its own query (trajectories, not signals): protected on its own, totals included.
+    protected = protect(counts.counts, min_cell=min_cell, rounding=rounding)
+    columns = [str(label) for _code, label in counts.categories]
+    rows = [Row(counts.regions.names[code], tuple(_count(value) for value in (*cells, total)))
+            for code, cells, total in zip(counts.regions.codes, protected.cells, protected.row_totals, strict=True)]
+    totals = Row(_("Totaal"), tuple(_count(value) for value in (*protected.column_totals, protected.total)),
+                 is_total=True)
+    chart = bar_chart(_("Lopende trajecten per fase, alle gebieden samen"),
+                      [(column, figure.value, figure.text) for column, figure in zip(columns, totals.cells,
+                                                                                      strict=False)])
+    return Table(slug=OPEN_TRAJECTORIES, title=_("Lopende trajecten per fase"),
+                 description=_("Trajecten die nu lopen, per gebied en per fase waarin ze nu zijn. De gekozen "
+                               "periode telt hier niet: een fase is alleen bekend zoals die vandaag is."),
+                 row_header=layer, columns=(*columns, _("Totaal")), rows=(*rows, totals), chart=chart)
+
+
+def _trajectory_duration_table(scope: Scope, filters: MonitorFilters, min_cell: int) -> Table:
+    durations = selectors.trajectory_durations(scope=scope, filters=filters)
+    rows = [Row(str(label), _statistics(durations, code, min_cell)) for code, label in CloseReason.choices]
+    rows.append(Row(_("Alle uitkomsten samen"), _statistics(durations, "", min_cell), is_total=True))
+    chart = bar_chart(_("Mediane duur van een traject per uitkomst, in dagen"),
+                      [(row.label, row.cells[0].value, row.cells[0].text) for row in rows])
+    return Table(slug=TRAJECTORY_DURATIONS, title=_("Duur van trajecten per uitkomst"),
+                 description=_("Hoe lang trajecten die in de periode zijn afgesloten liepen, van start tot "
+                               "afsluiten, per reden van afsluiten: de mediaan en de tijd waarbinnen 90% was "
+                               "afgesloten."),
+                 row_header=_("Uitkomst"), columns=(_("Mediaan (dagen)"), _("90% binnen (dagen)")),
+                 rows=tuple(rows), chart=chart)
+
+
+def _ondergrens_table(scope: Scope, filters: MonitorFilters, layer: str) -> Table:
+    coverage = selectors.ondergrens_coverage(scope=scope, layer=filters.layer)
+
+    def row(label: str, counts: tuple[int, ...], is_total: bool = False) -> Row:
+        return Row(label, tuple(Figure(value, number_format(value, force_grouping=True))
+                                for value in (*counts, sum(counts))), is_total)
+
+    rows = [row(coverage.regions.names[code], counts)
+            for code, counts in zip(coverage.regions.codes, coverage.counts, strict=True)]
+    totals = tuple(sum(column) for column in zip(*coverage.counts, strict=True)) if coverage.counts else (
+        (0,) * len(coverage.statuses))
+    rows.append(row(_("Totaal"), totals, is_total=True))
+    columns = [str(STATUS_WORDS[status]) for status in coverage.statuses]
+    chart = bar_chart(_("Gemeenten per uitkomst van de ondergrens, alle gebieden samen"),
+                      [(column, figure.value, figure.text) for column, figure in zip(columns, rows[-1].cells,
+                                                                                      strict=False)])
+    note = _("Dit zijn aantallen gemeenten, geen mensen of signalen: ze worden niet verborgen of afgerond.")
+    if not coverage.norms:
+        note += " " + _("Er zijn nog geen normen ingesteld; elke gemeente telt daarom nergens mee.")
+    return Table(slug=ONDERGRENS, title=_("Sociale kaart: de ondergrens per gebied"),
+                 description=_("Hoeveel gemeenten per gebied voldoen aan alle normen van de ondergrens, aan een "
+                               "deel, of een tekort hebben (geen zorgcoördinator, of geen enkele norm gehaald)."),
+                 row_header=layer, columns=(*columns, _("Gemeenten")), rows=tuple(rows), chart=chart, note=note)
 
 
 def _days(hours: float | None) -> Figure:
