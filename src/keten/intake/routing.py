@@ -126,29 +126,44 @@ def evaluate(rules: Iterable[RoutingRule], facts: SignalFacts) -> RoutingDecisio
 # --- Reading the facts (the only database access here) ----------------------------------------------------------
 
 
-def facts_of(ids: Sequence) -> list[SignalFacts]:
-    """The routing facts of the signals with these ids, in this order, in a fixed number of queries."""
-    loaded = {s.pk: s for s in Signal.objects.filter(pk__in=ids).select_related(
-        "municipality", "reporter_organisation").prefetch_related("forms", "people", "indicators__indicator")}
-    codes = {s.municipality_id for s in loaded.values()}
+def _regions_of(codes) -> dict[str, set[int]]:
+    """The regions (of every layer) that hold each of these municipalities, in one query."""
     regions: dict[str, set[int]] = {}
     for code, region_id in Region.municipalities.through.objects.filter(
             municipality_id__in=codes).values_list("municipality_id", "region_id"):
         regions.setdefault(code, set()).add(region_id)
-    return [_facts(loaded[pk], frozenset(regions.get(loaded[pk].municipality_id, ()))) for pk in ids]
+    return regions
 
 
-def _facts(signal: Signal, region_ids: frozenset[int]) -> SignalFacts:
-    minors = [person.is_minor for person in signal.people.all()]
-    minor = True if True in minors else (False if False in minors else None)
+def facts_of(ids: Sequence) -> list[SignalFacts]:
+    """The routing facts of the signals with these ids, in this order, in a fixed number of queries."""
+    loaded = {s.pk: s for s in Signal.objects.filter(pk__in=ids).select_related(
+        "municipality", "reporter_organisation").prefetch_related("forms", "people", "indicators__indicator")}
+    regions = _regions_of({s.municipality_id for s in loaded.values()})
+    return [_facts(signal, frozenset(regions.get(signal.municipality_id, ())),
+                   forms=[form.form for form in signal.forms.all()], indicators=signal.indicators.all(),
+                   minors=[person.is_minor for person in signal.people.all()])
+            for signal in (loaded[pk] for pk in ids)]
+
+
+def facts_of_new(signal: Signal, *, forms, indicators, minors) -> SignalFacts:
+    """The routing facts of a signal being registered, from what its registration holds (one query, for the
+    regions): routing it then costs no reading back of what was just written."""
+    regions = _regions_of([signal.municipality_id])
+    return _facts(signal, frozenset(regions.get(signal.municipality_id, ())), forms=forms, indicators=indicators,
+                  minors=minors)
+
+
+def _facts(signal: Signal, region_ids: frozenset[int], *, forms, indicators, minors) -> SignalFacts:
+    minors = list(minors)
     return SignalFacts(
         reference=signal.reference,
         municipality_code=signal.municipality_id,
         municipality_name=signal.municipality.name,
         region_ids=region_ids,
-        forms=tuple(sorted(form.form for form in signal.forms.all())),
-        minor=minor,
-        hard_indicators=sum(1 for v in signal.indicators.all() if v.indicator.kind == IndicatorKind.HARD),
+        forms=tuple(sorted(forms)),
+        minor=True if True in minors else (False if False in minors else None),
+        hard_indicators=sum(1 for version in indicators if version.indicator.kind == IndicatorKind.HARD),
         urgency=signal.urgency,
         reporter_type=(signal.reporter_organisation.type if signal.reporter_organisation_id
                        else PUBLIC_GUIDE_REPORTER),

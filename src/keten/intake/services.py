@@ -433,9 +433,10 @@ def signal_register(*, actor: Actor, observed_on: date, municipality: Municipali
         links.setdefault(entity.pk, SignalEntity(signal=signal, entity=entity))
     SignalEntity.objects.bulk_create(links.values())
     audit(actor=actor, action="create", target=signal, purpose=purpose, basis=basis)
-    for upload, facts in checked:
-        _store_attachment(actor, signal, upload, facts, purpose=purpose, basis=basis)
-    route_signal(actor=actor, signal=signal)
+    for upload, checked_file in checked:
+        _store_attachment(actor, signal, upload, checked_file, purpose=purpose, basis=basis)
+    route_signal(actor=actor, signal=signal, facts=routing.facts_of_new(
+        signal, forms=facts.forms, indicators=facts.indicators, minors=[person.is_minor for person in involved]))
     return signal
 
 
@@ -453,7 +454,8 @@ def signal_register_from_guide(*, observed_on: date, municipality: Municipality 
                             basis=PUBLIC_GUIDE_BASIS, consent=None)
     SignalPerson.objects.create(signal=signal, role=PersonRole.PRESUMED_VICTIM, is_minor=minor)
     audit(actor=None, action="create", target=signal, purpose=Purpose.SIGNAL_ASSESSMENT, basis=PUBLIC_GUIDE_BASIS)
-    route_signal(actor=None, signal=signal)
+    route_signal(actor=None, signal=signal, facts=routing.facts_of_new(
+        signal, forms=facts.forms, indicators=(), minors=[minor]))
     return signal
 
 
@@ -640,14 +642,16 @@ def routing_targets(decision: routing.RoutingDecision, signal: Signal) -> Routin
 
 
 @transaction.atomic
-def route_signal(*, actor: Actor | None, signal: Signal) -> Routing:
+def route_signal(*, actor: Actor | None, signal: Signal, facts: routing.SignalFacts | None = None) -> Routing:
     """Apply the rules to a newly registered signal: record which rule routed it and why, share it with the
     recipients of the rule's actions, open CoMensha's registration task, and tell the people who must act.
     Called inside the registering transaction, whose audit event covers the routing row (each share has its
     own). `actor` is whoever registered it, None for the public guide. The platform shares under the rule
     (keten.policy.services.share_by_rule), so a signal from the guide or from a reporter who sees no identities
-    reaches its recipients too; what cannot be done is written down on the routing for the region's triage."""
-    decision = routing.evaluate(routing.active_rules(), routing.facts_of([signal.pk])[0])
+    reaches its recipients too; what cannot be done is written down on the routing for the region's triage.
+    `facts`: the signal's routing facts when the caller has them (keten.intake.routing.facts_of_new)."""
+    facts = facts or routing.facts_of([signal.pk])[0]
+    decision = routing.evaluate(routing.active_rules(), facts)
     targets = routing_targets(decision, signal)
     for organisation, purpose, basis in targets.shares:
         share_by_rule(record=signal, organisation=organisation, purpose=purpose, basis=basis,
@@ -656,7 +660,8 @@ def route_signal(*, actor: Actor | None, signal: Signal) -> Routing:
         signal=signal, rule=decision.rule, rule_name=decision.rule.name if decision.rule else "",
         reasons=decision.reason_text, actions=list(decision.actions), gaps="; ".join(targets.gaps),
         membership=actor.membership if actor is not None else None)
-    routed.shared_with.set([organisation for organisation, *_rest in targets.shares])
+    Routing.shared_with.through.objects.bulk_create([  # a new row: nothing to compare with, as .set() would
+        Routing.shared_with.through(routing=routed, organisation=organisation) for organisation, *_r in targets.shares])
     RegistrationTask.objects.bulk_create([RegistrationTask(signal=signal, routing=routed, organisation=organisation)
                                           for organisation in targets.tasks])
     notify.signal_routed(routed)
