@@ -95,6 +95,17 @@ def demo_credentials():
     return DEMO_CREDENTIALS
 
 
+@pytest.fixture(autouse=True)
+def in_dutch():
+    """Every test starts in Dutch, the interface's language: a request in English leaves its language active on the
+    thread, and the next test would read English messages."""
+    from django.utils import translation
+
+    translation.activate("nl")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def demo(regions_loaded):
     """The demo world: organisations of every type in Noord-Holland and Limburg, one user per role, three

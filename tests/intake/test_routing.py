@@ -164,7 +164,7 @@ def test_a_region_without_a_recipient_is_written_down_for_the_triage(demo, admin
 
 
 def test_a_routing_is_never_changed(demo, rules):
-    from keten.intake.models import AppendOnly
+    from keten.core.models import AppendOnly
 
     routed = Routing.objects.get(signal=_register(demo))
     with pytest.raises(AppendOnly):

@@ -11,7 +11,8 @@ from keten.accounts.actor import Actor
 from keten.accounts.roles import Role
 from keten.audit.models import AuditEvent
 from keten.core.errors import ConcurrentUpdate, PermissionDenied
-from keten.intake.models import AppendOnly, Signal, SignalTransition
+from keten.core.models import AppendOnly
+from keten.intake.models import Signal, SignalTransition
 from keten.intake.services import signal_register, signal_transition
 from keten.intake.workflow import TRANSITIONS, Status, WorkflowError, check_transition, next_statuses
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from keten.accounts.models import Membership, Organisation, User
 from keten.accounts.roles import OrganisationType
 from keten.core.clock import now
-from keten.core.models import BaseModel
+from keten.core.models import AppendOnlyModel, BaseModel
 from keten.core.privacy import BASE_MODEL_CATEGORIES
 from keten.core.privacy import DataCategory as C
 from keten.identity.models import Entity, Subject
@@ -291,27 +291,11 @@ class SignalEntity(BaseModel):
 # --- The history -----------------------------------------------------------------------------------------------
 
 
-class AppendOnly(Exception):
-    """A step of a signal's history was about to be changed or deleted; the history only grows."""
-
-
-class SignalTransitionQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnly("A signal's history is append-only: update is refused.")
-
-    def delete(self):
-        raise AppendOnly("A signal's history is append-only: delete is refused.")
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        raise AppendOnly("A signal's history is append-only: update is refused.")
-
-
-class SignalTransition(models.Model):
+class SignalTransition(AppendOnlyModel):
     """One step of a signal's workflow: from which status to which, when, by whom, and what the step needs (a
     reason to close, where it was referred to, a note). The first step (from "") is the registration. Rows are
     never changed or deleted (here, and on PostgreSQL also by a trigger: migration 0002)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     signal = models.ForeignKey(Signal, on_delete=models.PROTECT, related_name="transitions")
     from_status = models.CharField(_("van"), max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(_("naar"), max_length=16, choices=Status.choices)
@@ -324,7 +308,6 @@ class SignalTransition(models.Model):
                                    blank=True)
     note = models.TextField(_("toelichting"), blank=True)
 
-    objects = SignalTransitionQuerySet.as_manager()
 
     # The note is free text about the case, like the signal's description.
     privacy_categories = {**dict.fromkeys(["id", "signal", "from_status", "to_status", "at", "membership",
@@ -341,14 +324,7 @@ class SignalTransition(models.Model):
     def __str__(self):
         return f"{self.from_status or '-'} → {self.to_status}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
-            raise AppendOnly("A signal's history is append-only: a stored step cannot be saved again.")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnly("A signal's history is append-only: delete is refused.")
 
 
 # --- Routing ---------------------------------------------------------------------------------------------------
@@ -410,12 +386,11 @@ class RoutingRule(BaseModel):
         return self.name
 
 
-class Routing(models.Model):
+class Routing(AppendOnlyModel):
     """Where one signal was sent and why: the rule that matched (none: no rule did), the reasons in Dutch as they
     held at that moment, the actions, the organisations it was shared with, and what could not be done. Part of
     the signal's history, so append-only like SignalTransition."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     signal = models.ForeignKey(Signal, on_delete=models.PROTECT, related_name="routings")
     rule = models.ForeignKey(RoutingRule, on_delete=models.PROTECT, null=True, blank=True, related_name="routings")
     rule_name = models.CharField(_("regel"), max_length=200, blank=True)
@@ -428,7 +403,6 @@ class Routing(models.Model):
     membership = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                    verbose_name=_("bij registratie door"))
 
-    objects = SignalTransitionQuerySet.as_manager()
 
     # The reasons name municipality, forms, counts and urgency: the signal's operational facts, never its text.
     privacy_categories = dict.fromkeys(["id", "signal", "rule", "rule_name", "reasons", "actions", "gaps", "at",
@@ -443,14 +417,7 @@ class Routing(models.Model):
     def __str__(self):
         return self.rule_name or "-"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
-            raise AppendOnly("A signal's routing is append-only: a stored routing cannot be saved again.")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnly("A signal's routing is append-only: delete is refused.")
 
     def action_labels(self) -> list[str]:
         return [str(RoutingAction(code).label) for code in self.actions if code in RoutingAction.values]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from keten.accounts.models import User
 from keten.accounts.roles import OrganisationType
 from keten.core.clock import now, today
-from keten.core.models import BaseModel
+from keten.core.models import AppendOnlyModel, BaseModel
 from keten.core.privacy import BASE_MODEL_CATEGORIES
 from keten.core.privacy import DataCategory as C
 from keten.regions.models import Region
@@ -214,11 +214,7 @@ class RegionNote(Reviewed):
         return str(self.region)
 
 
-class AppendOnly(Exception):
-    pass
-
-
-class Revision(models.Model):
+class Revision(AppendOnlyModel):
     """One version of one piece of content, as it was saved: the kennisbank's history. Append-only (PostgreSQL
     refuses UPDATE and DELETE too, migration 0001); `written_by` is empty for content loaded from the data files."""
 
@@ -234,16 +230,10 @@ class Revision(models.Model):
                                         "written_at"], C.OPERATIONAL)
 
     class Meta:
+        base_manager_name = "objects"
         ordering = ["record_id", "-number"]
         constraints = [models.UniqueConstraint(fields=["record_id", "number"], name="knowledge_revision_unique")]
 
     def __str__(self):
         return f"{self.record_type} {self.record_id} v{self.number}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnly("The kennisbank's history is append-only: a stored revision cannot be saved again.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnly("The kennisbank's history is append-only: delete is refused.")

@@ -2,18 +2,17 @@
 and its append-only history: sent, acknowledged, accepted or declined, transferred to another region."""
 
 import secrets
-import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from keten.accounts.models import Membership, Organisation
 from keten.core.clock import now
-from keten.core.models import BaseModel
+from keten.core.models import AppendOnlyModel, BaseModel
 from keten.core.privacy import BASE_MODEL_CATEGORIES
 from keten.core.privacy import DataCategory as C
 from keten.identity.models import Subject
-from keten.intake.models import AppendOnly, ExploitationForm, Signal, SignalTransitionQuerySet
+from keten.intake.models import ExploitationForm, Signal
 from keten.policy.models import Consent
 from keten.regions.models import Municipality
 
@@ -130,11 +129,10 @@ class StepAction(models.TextChoices):
     ESCALATED = "escalated", _("Te laat: doorgezet naar de landelijke terugvaloptie")
 
 
-class ReferralStep(models.Model):
+class ReferralStep(AppendOnlyModel):
     """One step in a referral's history (sent, acknowledged, accepted, declined, transfer asked and accepted,
     escalated). Never changed or deleted, like a signal's history."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="steps")
     action = models.CharField(_("stap"), max_length=24, choices=StepAction.choices)
     at = models.DateTimeField(_("tijdstip"), default=now)
@@ -143,7 +141,6 @@ class ReferralStep(models.Model):
                                      related_name="+", verbose_name=_("betreft organisatie"))
     note = models.CharField(_("toelichting"), max_length=500, blank=True)
 
-    objects = SignalTransitionQuerySet.as_manager()
 
     privacy_categories = {**dict.fromkeys(["id", "referral", "action", "at", "membership", "organisation"],
                                           C.OPERATIONAL), "note": C.SPECIAL}
@@ -155,14 +152,7 @@ class ReferralStep(models.Model):
     def __str__(self):
         return self.action
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
-            raise AppendOnly("A referral's history is append-only: a stored step cannot be saved again.")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnly("A referral's history is append-only: delete is refused.")
 
 
 # --- CoMensha's registration ----------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 justice events, the care plan's goals, and self-reliance (ZRM) assessments over time."""
 
 import secrets
-import uuid
 
 from django.db import models
 from django.db.models import Q
@@ -11,11 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from keten.accounts.models import Membership, Organisation
 from keten.core.clock import now
-from keten.core.models import BaseModel
+from keten.core.models import AppendOnlyModel, BaseModel
 from keten.core.privacy import BASE_MODEL_CATEGORIES
 from keten.core.privacy import DataCategory as C
 from keten.identity.models import Subject
-from keten.intake.models import AppendOnly, SignalTransitionQuerySet
 from keten.referrals.models import Referral
 from keten.regions.models import Municipality
 
@@ -131,11 +129,10 @@ class EventKind(models.TextChoices):
     PLACEMENT = "placement", _("Plaatsing")
 
 
-class TrajectoryEvent(models.Model):
+class TrajectoryEvent(AppendOnlyModel):
     """One event on the trajectory's timeline, with the data category of what it says: a justice event is
     criminal-category data and shows only to those policy lets see that (keten.trajectories.selectors)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     trajectory = models.ForeignKey(Trajectory, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("soort"), max_length=20, choices=EventKind.choices)
     category = models.CharField(_("gegevenscategorie"), max_length=16, choices=C.choices, default=C.OPERATIONAL)
@@ -143,7 +140,6 @@ class TrajectoryEvent(models.Model):
     text = models.CharField(_("omschrijving"), max_length=1000, blank=True)
     membership = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
-    objects = SignalTransitionQuerySet.as_manager()
 
     # The text's own category is `category`; the field is declared by its most sensitive use.
     privacy_categories = {**dict.fromkeys(["id", "trajectory", "kind", "category", "at", "membership"],
@@ -156,14 +152,7 @@ class TrajectoryEvent(models.Model):
     def __str__(self):
         return self.kind
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
-            raise AppendOnly("A trajectory's timeline is append-only.")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnly("A trajectory's timeline is append-only: delete is refused.")
 
 
 class GoalStatus(models.TextChoices):
