@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # Compiled translations are built at install time, not committed.
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard src/keten/locale/*/LC_MESSAGES/django.po))
 
-.PHONY: run test install lint test-sqlite test-postgres test-e2e demo-code bench messages clean
+.PHONY: run test install lint test-sqlite test-postgres test-e2e demo-code bench bench-linking bench-monitor messages clean
 
 ## run: install, migrate the SQLite database under var/, load regions and demo data, serve on 127.0.0.1:$(PORT)
 ##      with the background worker (imports, notifications, deadline scans) beside the server; stopping the
@@ -77,3 +77,13 @@ bench: install
 	$(BIN)/python bench/bench_audit.py
 	$(BIN)/python bench/bench_socialmap.py
 	$(BIN)/python bench/bench_intake.py
+
+## bench-linking: the linking engine against Splink 5 at 100,000 and 1,000,000 records (about 45 minutes,
+##                most of it Splink at 1,000,000 spilling to disk under its 8 GiB limit)
+bench-linking: install
+	$(BIN)/python bench/bench_linking.py
+
+## bench-monitor: the national dashboard and a quarterly PDF over 1,000,000 signals and 50,000 trajectories on a
+##                throwaway PostgreSQL (about 5 minutes, most of it inserting)
+bench-monitor: install
+	$(BIN)/python bench/bench_monitor.py

@@ -214,4 +214,12 @@ ROUTES = {
     "monitor:dashboard": (roles(R.NATIONAL_ANALYST, R.MUNICIPALITY_OFFICER), {}, "GET"),
     "monitor:export-csv": (roles(R.NATIONAL_ANALYST, R.MUNICIPALITY_OFFICER), {"table": "per-maand"}, "GET"),
     "monitor:export-xlsx": (roles(R.NATIONAL_ANALYST, R.MUNICIPALITY_OFFICER), {"table": "per-vorm"}, "GET"),
+    # Background exports: the quarterly report (the dashboard's two roles), the yearly dataset (the national analyst
+    # and CoMensha's registration officer); a job and its file only for its requester (404 for anyone else).
+    "monitor:report": (roles(R.NATIONAL_ANALYST, R.MUNICIPALITY_OFFICER), {}, "GET"),
+    "monitor:dataset": (roles(R.NATIONAL_ANALYST, R.REGISTRATION_OFFICER), {}, "GET"),
+    "monitor:export-job": (roles(R.NATIONAL_ANALYST, R.MUNICIPALITY_OFFICER, R.REGISTRATION_OFFICER),
+                           {"job_id": NO_ID}, "GET"),
+    "monitor:export-download": (roles(R.NATIONAL_ANALYST, R.MUNICIPALITY_OFFICER, R.REGISTRATION_OFFICER),
+                                {"job_id": NO_ID}, "GET"),
 }

@@ -369,3 +369,5 @@ KETEN_GUIDE_SIGNAL_RATE = (5, 3600)
 KETEN_MONITOR_MIN_CELL = int(os.environ.get("KETEN_MONITOR_MIN_CELL", "10"))
 # Published counts are rounded to a multiple of this (1: not rounded), each total on its own.
 KETEN_MONITOR_ROUNDING = int(os.environ.get("KETEN_MONITOR_ROUNDING", "5"))
+# A dashboard's published figures are kept this many seconds in the cache (0: added up at every view).
+KETEN_MONITOR_CACHE_SECONDS = int(os.environ.get("KETEN_MONITOR_CACHE_SECONDS", "300"))

@@ -1,12 +1,14 @@
 """The monitor's tables as the page and the exports show them: the raw figures of keten.monitor.selectors, every
 one through keten.monitor.disclosure, with their labels, a chart and the notes on suppression and rounding."""
 
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from keten.monitor import selectors
 from keten.monitor.charts import Chart, bar_chart
@@ -79,6 +81,11 @@ class Dashboard:
         notes.append(_("Een signaal met meer dan één vorm van uitbuiting telt één keer, in de kolom ‘Meer dan één "
                        "vorm’. Doorlooptijden staan alleen bij ten minste {limit} signalen of aanmeldingen.")
                      .format(limit=self.min_cell))
+        if settings.KETEN_MONITOR_CACHE_SECONDS:
+            notes.append(ngettext("De cijfers worden één minuut bewaard: ze kunnen zo oud zijn.",
+                                  "De cijfers worden {minutes} minuten bewaard: ze kunnen zo oud zijn.",
+                                  max(1, settings.KETEN_MONITOR_CACHE_SECONDS // 60)).format(
+                minutes=max(1, settings.KETEN_MONITOR_CACHE_SECONDS // 60)))
         return notes
 
 
@@ -99,7 +106,29 @@ SLUGS = (*(slug for slug, _dimension in COUNT_TABLES), LEAD_TIMES, OPEN_TRAJECTO
 
 def build_dashboard(*, scope: Scope, filters: MonitorFilters) -> Dashboard:
     """Every table of the dashboard for `scope` and `filters`, protected with the configured threshold and
-    rounding."""
+    rounding; kept KETEN_MONITOR_CACHE_SECONDS in the shared cache (after disclosure control: only published
+    figures are kept), so a national view over a million signals is added up once per few minutes, not per view."""
+    seconds = settings.KETEN_MONITOR_CACHE_SECONDS
+    if not seconds:
+        return _build(scope, filters)
+    key = _cache_key(scope, filters)
+    board = cache.get(key)
+    if board is None:
+        board = _build(scope, filters)
+        cache.set(key, board, seconds)
+    return board
+
+
+def _cache_key(scope: Scope, filters: MonitorFilters) -> str:
+    """Everything the figures and their words depend on: who sees which municipalities, the filters, the rule and
+    the language."""
+    municipalities = None if scope.national else sorted(scope.municipalities)
+    parts = (municipalities, scope.label, filters.first_month, filters.last_month, filters.layer, filters.form,
+             settings.KETEN_MONITOR_MIN_CELL, settings.KETEN_MONITOR_ROUNDING, get_language())
+    return "monitor:dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _build(scope: Scope, filters: MonitorFilters) -> Dashboard:
     min_cell, rounding = settings.KETEN_MONITOR_MIN_CELL, settings.KETEN_MONITOR_ROUNDING
     counts = {dimension: selectors.signal_counts(scope=scope, filters=filters, dimension=dimension)
               for _slug, dimension in COUNT_TABLES}
@@ -261,7 +290,7 @@ def _ondergrens_table(scope: Scope, filters: MonitorFilters, layer: str) -> Tabl
     chart = bar_chart(_("Gemeenten per uitkomst van de ondergrens, alle gebieden samen"),
                       [(column, figure.value, figure.text) for column, figure in zip(columns, rows[-1].cells,
                                                                                       strict=False)])
-    note = _("Dit zijn aantallen gemeenten, geen mensen of signalen: ze worden niet verborgen of afgerond.")
+    note = _("Dit zijn aantallen gemeenten, geen mensen of signalen: ze staan er precies, zonder iets te verbergen.")
     if not coverage.norms:
         note += " " + _("Er zijn nog geen normen ingesteld; elke gemeente telt daarom nergens mee.")
     return Table(slug=ONDERGRENS, title=_("Sociale kaart: de ondergrens per gebied"),

@@ -73,3 +73,53 @@ class FilterForm(forms.Form):
         return MonitorFilters(first_month=data.get("van") or self.default_first,
                               last_month=data.get("tot") or self.default_last,
                               layer=data.get("indeling") or LayerKind.PROVINCE, form=data.get("vorm") or "")
+
+
+def _year_field(label, initial: int) -> forms.IntegerField:
+    return forms.IntegerField(label=label, initial=initial, min_value=EARLIEST.year, max_value=today().year,
+                              error_messages={"invalid": _("Vul een jaartal in, bijvoorbeeld 2025."),
+                                              "min_value": _("Kies een jaar vanaf 2000."),
+                                              "max_value": _("Dit jaar is nog niet begonnen. Kies een eerder jaar."),
+                                              "required": _("Vul een jaartal in.")})
+
+
+class ReportForm(forms.Form):
+    """A quarterly report: which region (a choice for the whole country, fixed for a region's officer) and which
+    quarter."""
+
+    gebied = forms.ChoiceField(label=_("Gebied"), error_messages={
+        "invalid_choice": _("Kies een gebied uit de lijst."), "required": _("Kies een gebied.")})
+    kwartaal = forms.TypedChoiceField(label=_("Kwartaal"), coerce=int, choices=[
+        (1, _("1e kwartaal (januari–maart)")), (2, _("2e kwartaal (april–juni)")),
+        (3, _("3e kwartaal (juli–september)")), (4, _("4e kwartaal (oktober–december)"))],
+        error_messages={"invalid_choice": _("Kies een kwartaal uit de lijst.")})
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        from keten.monitor.report import Quarter
+
+        latest = Quarter.latest_complete()
+        self.fields["jaar"] = _year_field(_("Jaar"), latest.year)
+        self.fields["kwartaal"].initial = latest.number
+        self.order_fields(["gebied", "jaar", "kwartaal"])
+        self.regions = {f"{region.layer.kind}:{region.code}": region for region in regions}
+        groups: dict[str, list[tuple[str, str]]] = {str(label): [] for label in LAYERS.values()}  # in LAYERS order
+        for key, region in self.regions.items():
+            groups[str(LAYERS[region.layer.kind])].append((key, region.name))
+        groups = {label: choices for label, choices in groups.items() if choices}
+        self.fields["gebied"].choices = list(groups.items()) if len(groups) > 1 else [
+            choice for choices in groups.values() for choice in choices]
+
+    def clean(self):
+        data = super().clean()
+        if "gebied" in data:
+            data["region"] = self.regions[data["gebied"]]
+        return data
+
+
+class DatasetForm(forms.Form):
+    """The yearly dataset: which year."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jaar"] = _year_field(_("Jaar"), today().year - 1)

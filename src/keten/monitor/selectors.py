@@ -9,7 +9,6 @@ from enum import StrEnum
 
 from django.db import connection
 from django.db.models import (
-    Case,
     CharField,
     Count,
     DurationField,
@@ -18,10 +17,9 @@ from django.db.models import (
     F,
     Min,
     OuterRef,
+    Q,
     QuerySet,
-    Subquery,
     Value,
-    When,
     Window,
 )
 from django.db.models.functions import Coalesce, CumeDist, TruncMonth
@@ -40,15 +38,16 @@ from keten.intake.models import (
     IndicatorKind,
     Signal,
     SignalForm,
-    SignalTransition,
 )
 from keten.intake.workflow import Status
 from keten.policy.decisions import evaluate
 from keten.policy.purposes import Purpose
 from keten.policy.rules import Effect, Relation
-from keten.referrals.models import Referral, ReferralStep, StepAction
+from keten.referrals.models import Referral, StepAction
 from keten.regions.models import LayerKind, Municipality, Region
 from keten.regions.selectors import sort_key
+from keten.socialmap import ondergrens
+from keten.trajectories.models import Phase, Trajectory
 
 #: The region layers the monitor groups by; "municipality" is no layer of keten.regions but the finest grain.
 MUNICIPALITY = "municipality"
@@ -195,9 +194,17 @@ def signal_counts(*, scope: Scope, filters: MonitorFilters, dimension: str) -> C
     """Signals per region of the chosen layer × month, form, reporter type or hard indicator. Grouped by the
     database per municipality (a few hundred rows at most), then added up per region."""
     regions = regions_in_scope(scope=scope, layer=filters.layer)
-    expression, categories = _dimension(dimension, filters)
-    grouped = (signals_in(scope=scope, filters=filters).annotate(category=expression).order_by()
-               .values_list("municipality_id", "category").annotate(count=Count("pk")))
+    signals = signals_in(scope=scope, filters=filters)
+    if dimension == Dimension.FORM:
+        grouped, categories = _form_counts(signals), [*ExploitationForm.choices, (MULTIPLE_FORMS,
+                                                                                  _("Meer dan één vorm"))]
+    elif dimension == Dimension.HARD_INDICATOR:
+        grouped, categories = _hard_counts(signals), [(HARD, _("Met een hard signaal")),
+                                                      (NO_HARD, _("Zonder hard signaal"))]
+    else:
+        expression, categories = _dimension(dimension, filters)
+        grouped = (signals.annotate(category=expression).order_by()
+                   .values_list("municipality_id", "category").annotate(count=Count("pk")))
     index = {code: row for row, code in enumerate(regions.codes)}
     columns = {code: column for column, (code, _label) in enumerate(categories)}
     table = [[0] * len(categories) for _code in regions.codes]
@@ -217,22 +224,45 @@ def _dimension(dimension: str, filters: MonitorFilters):
     """The SQL expression that puts a signal in a column, and the columns (code, label) in order."""
     if dimension == Dimension.MONTH:
         return TruncMonth("created_at"), [(month, month_label(month)) for month in filters.months]
-    if dimension == Dimension.FORM:
-        forms = SignalForm.objects.filter(signal=OuterRef("pk")).order_by().values("signal")
-        single = Subquery(forms.annotate(first=Min("form")).values("first"))
-        several = Exists(forms.annotate(n=Count("pk")).filter(n__gt=1))
-        expression = Case(When(several, then=Value(MULTIPLE_FORMS)), default=Coalesce(single, Value(MULTIPLE_FORMS)),
-                          output_field=CharField())
-        return expression, [*ExploitationForm.choices, (MULTIPLE_FORMS, _("Meer dan één vorm"))]
     if dimension == Dimension.REPORTER:
         return (Coalesce(F("reporter_organisation__type"), Value(PUBLIC_GUIDE_REPORTER), output_field=CharField()),
                 [*OrganisationType.choices, (PUBLIC_GUIDE_REPORTER, _("Aanmeldwijzer (zonder inloggen)"))])
-    if dimension == Dimension.HARD_INDICATOR:
-        hard = Signal.indicators.through.objects.filter(signal_id=OuterRef("pk"),
-                                                          indicatorversion__indicator__kind=IndicatorKind.HARD)
-        return (Case(When(Exists(hard), then=Value(HARD)), default=Value(NO_HARD), output_field=CharField()),
-                [(HARD, _("Met een hard signaal")), (NO_HARD, _("Zonder hard signaal"))])
     raise ValueError(f"Unknown dimension {dimension!r}")
+
+
+# A signal's forms and hard indicators are other tables. Putting a signal in its column by a subquery per signal
+# costs a lookup per signal, and an IN (subquery) in the SELECT list is hashed only while it fits in PostgreSQL's
+# work_mem, else rescanned per signal: both are far too slow over a million signals. So they are counted with joins
+# (one GROUP BY per signal at most), and what is left over is worked out from the totals.
+
+
+def _totals(signals: QuerySet[Signal]) -> dict[str, int]:
+    return dict(signals.order_by().values_list("municipality_id").annotate(count=Count("pk")))
+
+
+def _form_counts(signals: QuerySet[Signal]) -> list[tuple[str, str, int]]:
+    """(municipality, form or MULTIPLE_FORMS, signals): a signal with one form counts under it, any other (more
+    forms, or none) once under MULTIPLE_FORMS. One join and GROUP BY per signal, wrapped in one GROUP BY per
+    municipality and column (the ORM cannot group twice)."""
+    per_signal = signals.order_by().annotate(forms_named=Count("forms"), first_form=Min("forms__form"))
+    sql, params = per_signal.values("municipality_id", "forms_named", "first_form").query.sql_with_params()
+    quote = connection.ops.quote_name
+    municipality, named, first = quote("municipality_id"), quote("forms_named"), quote("first_form")
+    # Only the ORM's own SQL and quoted names are put together here; every value is a parameter.
+    outer = (f"SELECT {municipality}, CASE WHEN {named} = 1 THEN {first} ELSE %s END, COUNT(*) "  # noqa: S608
+             f"FROM ({sql}) per_signal GROUP BY 1, 2")
+    with connection.cursor() as cursor:
+        cursor.execute(outer, [MULTIPLE_FORMS, *params])
+        return cursor.fetchall()
+
+
+def _hard_counts(signals: QuerySet[Signal]) -> list[tuple[str, str, int]]:
+    """(municipality, HARD or NO_HARD, signals): with at least one hard indicator, or without."""
+    hard = Signal.indicators.through.objects.filter(indicatorversion__indicator__kind=IndicatorKind.HARD)
+    with_hard = _totals(signals.filter(pk__in=hard.values("signal_id")))
+    return [row for municipality, total in _totals(signals).items()
+            for row in ((municipality, HARD, with_hard.get(municipality, 0)),
+                        (municipality, NO_HARD, total - with_hard.get(municipality, 0)))]
 
 
 MONTH_NAMES = (gettext_lazy("jan"), gettext_lazy("feb"), gettext_lazy("mrt"), gettext_lazy("apr"),
@@ -276,64 +306,130 @@ def lead_times(*, scope: Scope, filters: MonitorFilters, kind: str) -> Durations
     the database."""
     start, end = filters.bounds
     if kind == LeadTime.ACCEPTANCE:
-        records = Referral.objects.filter(created_at__gte=start, created_at__lt=end)
-        if not scope.national:
-            records = records.filter(municipality_id__in=scope.municipalities)
-        if filters.form:
-            # The forms are a JSON list of codes; SQLite has no JSON containment, but a quoted code is unambiguous.
-            records = records.filter(forms__contains=[filters.form]) if _json_contains() else records.filter(
-                forms__icontains=f'"{filters.form}"')
-        steps = ReferralStep.objects.filter(referral=OuterRef("pk"), action=StepAction.ACCEPTED).values("referral")
+        records = _with_form(_in_scope(Referral.objects.filter(created_at__gte=start, created_at__lt=end), scope),
+                             filters.form, "forms")
+        reached_at = Min("steps__at", filter=Q(steps__action=StepAction.ACCEPTED))
     else:
         records = signals_in(scope=scope, filters=filters)
         status = Status.TRIAGE if kind == LeadTime.TRIAGE else Status.AT_TABLE
-        steps = SignalTransition.objects.filter(signal=OuterRef("pk"), to_status=status).values("signal")
-    reached_at = Subquery(steps.order_by().annotate(first=Min("at")).values("first"))
-    region = _region_expression(filters.layer)
+        reached_at = Min("transitions__at", filter=Q(transitions__to_status=status))
+    # A join and one GROUP BY per record, not a subquery per record: linear over a million signals.
     timed = (records.annotate(reached_at=reached_at).filter(reached_at__isnull=False)
-             .annotate(region=region, took=ExpressionWrapper(F("reached_at") - F("created_at"),
-                                                             output_field=DurationField())))
-    return Durations(count=_counts(timed), median_hours=_percentile(timed, 0.5), p90_hours=_percentile(timed, 0.9))
+             .annotate(took=ExpressionWrapper(F("reached_at") - F("created_at"), output_field=DurationField())))
+    return _durations(timed, _by_region(timed, filters.layer))
 
 
-def _json_contains() -> bool:
-    return connection.features.supports_json_field_contains
+def _in_scope(records: QuerySet, scope: Scope, field: str = "municipality_id") -> QuerySet:
+    return records if scope.national else records.filter(**{f"{field}__in": scope.municipalities})
 
 
-def _region_expression(layer: str):
-    """The code of the record's region in `layer`, by a correlated subquery (a complete layer has one)."""
+def _with_form(records: QuerySet, form: str, field: str) -> QuerySet:
+    """Records whose JSON list of form codes (`field`) holds `form`; all of them when no form is chosen."""
+    if not form:
+        return records
+    # SQLite has no JSON containment, but a quoted code is unambiguous.
+    if connection.features.supports_json_field_contains:
+        return records.filter(**{f"{field}__contains": [form]})
+    return records.filter(**{f"{field}__icontains": f'"{form}"'})
+
+
+def _by_region(records: QuerySet, layer: str) -> QuerySet:
+    """`records` with the code of their region in `layer` as "region": by a join, so a municipality in two regions
+    of the layer counts in both, as in signal_counts."""
     if layer == MUNICIPALITY:
-        return F("municipality_id")
-    codes = Region.objects.filter(layer__kind=layer, municipalities=OuterRef("municipality_id")).order_by("code")
-    return Subquery(codes.values("code")[:1], output_field=CharField())
+        return records.annotate(region=F("municipality_id"))
+    # One annotate call: both names share one join, which a later filter() on the relation would not.
+    return (records.annotate(region=F("municipality__regions__code"), layer=F("municipality__regions__layer__kind"))
+            .filter(layer=layer))
 
 
-def _counts(timed: QuerySet) -> dict[str, int]:
-    per_region = dict(timed.order_by().values_list("region").annotate(n=Count("pk")))
-    per_region[""] = timed.count()
-    return per_region
-
-
-def _percentile(timed: QuerySet, fraction: float) -> dict[str, float]:
-    """Nearest-rank percentile per region and over all: the smallest duration whose cumulative share reaches
-    `fraction`. CUME_DIST is a window function SQLite and PostgreSQL both have; the ORM cannot group over a
-    window, so the ranked query is wrapped in one outer GROUP BY of its own."""
+def _durations(overall: QuerySet, grouped: QuerySet) -> Durations:
+    """Count, median and 90th percentile (nearest rank) of "took", per "region" of `grouped` and, under "", over
+    `overall`: the smallest duration whose cumulative share reaches the fraction. CUME_DIST is a window function
+    SQLite and PostgreSQL both have; the ORM cannot group over a window, so each ranked query is wrapped in one
+    outer GROUP BY of its own, which gives all three figures at once."""
     quote = connection.ops.quote_name
-    results = {}
-    for partition in ([F("region")], None):
-        ranked = timed.annotate(share=Window(CumeDist(), partition_by=partition, order_by=F("took").asc()))
+    region, took, share = quote("region"), quote("took"), quote("share")
+    durations = Durations(count={}, median_hours={}, p90_hours={})
+    for records, partition in ((grouped, [F("region")]), (overall.annotate(region=Value("")), None)):
+        ranked = records.annotate(share=Window(CumeDist(), partition_by=partition, order_by=F("took").asc()))
         sql, params = ranked.order_by().values("region", "took", "share").query.sql_with_params()
-        region, took, share = quote("region"), quote("took"), quote("share")
-        select, group = (region, f" GROUP BY {region}") if partition else ("''", "")
         # Only the ORM's own SQL and quoted names are put together here; every value is a parameter.
-        outer = f"SELECT {select}, MIN({took}) FROM ({sql}) ranked WHERE {share} >= %s{group}"  # noqa: S608
+        outer = (f"SELECT {region}, COUNT(*), MIN(CASE WHEN {share} >= %s THEN {took} END), "  # noqa: S608
+                 f"MIN(CASE WHEN {share} >= %s THEN {took} END) FROM ({sql}) ranked GROUP BY {region}")
         with connection.cursor() as cursor:
-            cursor.execute(outer, [*params, fraction])
-            results.update({region or "": _hours(value) for region, value in cursor.fetchall() if value is not None})
-    return results
+            cursor.execute(outer, [0.5, 0.9, *params])  # the two fractions come before the inner query
+            for key, count, median, p90 in cursor.fetchall():
+                durations.count[key or ""] = count
+                durations.median_hours[key or ""] = _hours(median)
+                durations.p90_hours[key or ""] = _hours(p90)
+    durations.count.setdefault("", 0)
+    return durations
 
 
 def _hours(value) -> float:
     seconds = value.total_seconds() if hasattr(value, "total_seconds") else float(value) / 1_000_000
     return seconds / 3600
 
+
+
+# --- Trajectories ------------------------------------------------------------------------------------------------
+
+
+def _trajectories(*, scope: Scope, filters: MonitorFilters) -> QuerySet[Trajectory]:
+    """Trajectories in scope (by the municipality they are kept for) whose referral named the chosen form."""
+    return _with_form(_in_scope(Trajectory.objects.all(), scope), filters.form, "referral__forms")
+
+
+def open_trajectories(*, scope: Scope, filters: MonitorFilters) -> Counts:
+    """Trajectories that run now, per region × phase: a count of people, so it goes through disclosure control.
+    The period does not apply: a trajectory's phase is only known as it is today."""
+    regions = regions_in_scope(scope=scope, layer=filters.layer)
+    categories = [(code, label) for code, label in Phase.choices if code != Phase.CLOSED]
+    grouped = (_trajectories(scope=scope, filters=filters).exclude(phase=Phase.CLOSED).order_by()
+               .values_list("municipality_id", "phase").annotate(count=Count("pk")))
+    index = {code: row for row, code in enumerate(regions.codes)}
+    columns = {code: column for column, (code, _label) in enumerate(categories)}
+    table = [[0] * len(categories) for _code in regions.codes]
+    for municipality, phase, count in grouped:
+        for region in regions.of_municipality.get(municipality, ()):
+            table[index[region]][columns[phase]] += count
+    return Counts(regions=regions, categories=tuple(categories), counts=tuple(tuple(row) for row in table))
+
+
+def trajectory_durations(*, scope: Scope, filters: MonitorFilters) -> Durations:
+    """Per close reason (and "" for all): how many trajectories closed in the period, and the median and 90th
+    percentile of how long they ran, from start to close."""
+    start, end = filters.bounds
+    timed = (_trajectories(scope=scope, filters=filters)
+             .filter(phase=Phase.CLOSED, closed_at__gte=start, closed_at__lt=end)
+             .annotate(took=ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField())))
+    return _durations(timed, timed.annotate(region=F("close_reason")))
+
+
+# --- The social map's ondergrens -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Per region (in `regions.codes` order), how many of its municipalities meet every norm, some, or fall short
+    (keten.socialmap.ondergrens: no care coordinator, or no norm met); `norms` is how many norms are active."""
+
+    regions: Regions
+    statuses: tuple[str, ...]
+    counts: tuple[tuple[int, ...], ...]
+    norms: int
+
+
+def ondergrens_coverage(*, scope: Scope, layer: str) -> Coverage:
+    regions = regions_in_scope(scope=scope, layer=layer)
+    evaluation = ondergrens.evaluate_standard()
+    statuses = (ondergrens.Status.GOOD, ondergrens.Status.PARTIAL, ondergrens.Status.GAP)
+    index = {code: row for row, code in enumerate(regions.codes)}
+    table = [[0] * len(statuses) for _code in regions.codes]
+    for municipality in evaluation.municipalities:
+        if municipality.status in statuses:
+            for region in regions.of_municipality.get(municipality.code, ()):
+                table[index[region]][statuses.index(municipality.status)] += 1
+    return Coverage(regions=regions, statuses=statuses, counts=tuple(tuple(row) for row in table),
+                    norms=len(evaluation.criteria))

@@ -36,6 +36,7 @@ NAV_ITEMS = [
     NavItem(_("Registratietaken"), "intake:registration-task-list", frozenset({Role.REGISTRATION_OFFICER})),
     NavItem(_("Monitor"), "monitor:dashboard", frozenset({Role.NATIONAL_ANALYST, Role.MUNICIPALITY_OFFICER})),
     NavItem(_("Registraties"), "referrals:registration-list", frozenset({Role.REGISTRATION_OFFICER})),
+    NavItem(_("Jaarbestand"), "monitor:dataset", frozenset({Role.REGISTRATION_OFFICER})),
     NavItem(_("Gebruikers"), "accounts:user-list", frozenset({Role.FUNCTIONAL_ADMIN})),
     NavItem(_("Sociale kaart bijhouden"), "socialmap_admin:service-list", frozenset({Role.FUNCTIONAL_ADMIN})),
     NavItem(_("API-sleutels"), "accounts:token-list", frozenset({Role.FUNCTIONAL_ADMIN})),

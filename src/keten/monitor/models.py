@@ -1,0 +1,72 @@
+"""The monitor's one record: an export that runs in the background (a quarterly report, the yearly dataset), its
+progress, and the file it made, for the person who asked for it only."""
+
+from datetime import timedelta
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from keten.accounts.models import Membership
+from keten.core.clock import now
+from keten.core.models import BaseModel
+from keten.core.privacy import BASE_MODEL_CATEGORIES
+from keten.core.privacy import DataCategory as C
+
+#: A job whose worker wrote nothing for this long has stopped (it writes progress at every step).
+EXPORT_STALLED_AFTER = timedelta(minutes=10)
+
+
+class ExportKind(models.TextChoices):
+    QUARTERLY_REPORT = "quarterly_report", _("Kwartaalrapport (PDF)")
+    YEARLY_DATASET = "yearly_dataset", _("Jaarbestand voor de Nationaal Rapporteur (CSV)")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Wacht op verwerking")
+    RUNNING = "running", _("Wordt gemaakt")
+    DONE = "done", _("Klaar")
+    FAILED = "failed", _("Mislukt")
+
+
+class ExportJob(BaseModel):
+    """One export asked for by one membership. The file lives in the row (the worker may run on another machine,
+    and a closed network has no shared file store); it holds only figures after disclosure control, or records
+    made k-anonymous, never a person."""
+
+    FINISHED = (ExportStatus.DONE, ExportStatus.FAILED)
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+",
+                                   verbose_name=_("aangevraagd door"))
+    kind = models.CharField(_("soort"), max_length=20, choices=ExportKind.choices)
+    parameters = models.JSONField(_("keuzes"), default=dict)
+    status = models.CharField(_("status"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("voortgang (%)"), default=0)
+    file_name = models.CharField(_("bestand"), max_length=120, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    result = models.BinaryField(default=b"")
+    summary = models.TextField(_("toelichting"), blank=True)  # what the export did, e.g. the generalising steps
+    error = models.CharField(_("fout"), max_length=300, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    privacy_categories = {**BASE_MODEL_CATEGORIES, **dict.fromkeys(
+        ["membership", "kind", "parameters", "status", "progress", "file_name", "content_type", "summary", "error",
+         "finished_at"], C.OPERATIONAL),
+        "result": C.AGGREGATE}
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("export van de monitor")
+        verbose_name_plural = _("exports van de monitor")
+        constraints = [models.CheckConstraint(name="export_job_progress_percentage",
+                                              condition=models.Q(progress__lte=100))]
+
+    def __str__(self):
+        return self.file_name or self.kind
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def is_stalled(self) -> bool:
+        return not self.is_finished and self.updated_at < now() - EXPORT_STALLED_AFTER
