@@ -21,6 +21,7 @@ from keten.accounts.models import Membership
 from keten.accounts.roles import OrganisationType as T
 from keten.accounts.roles import Role
 from keten.core.clock import now
+from keten.core.references import ALPHABET
 from keten.demo.world import DEMO_PROVINCES
 from keten.identity.models import Entity, EntityKind
 from keten.identity.normalise import normalise
@@ -119,7 +120,6 @@ RETURN_NOTES = ("(fictief) Graag aanvullen: wanneer en hoe vaak is dit gezien?",
                 "(fictief) Is bekend voor welk bedrijf de arbeiders werken?",
                 "(fictief) Graag het adres of de straat aanvullen, als dat bekend is.")
 STREETS = ("Demostraat", "Demolaan", "Voorbeeldweg", "Fictiefplein", "Proefkade")
-REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
 @dataclass
@@ -208,7 +208,7 @@ class _Builder:
 
     def _reference(self) -> str:
         while True:
-            reference = "M-" + "".join(self.rng.choice(REFERENCE_ALPHABET) for _ in range(6))
+            reference = "M-" + "".join(self.rng.choice(ALPHABET) for _ in range(6))
             if reference not in self.references:
                 self.references.add(reference)
                 return reference

@@ -1,7 +1,6 @@
 """Signals of possible trafficking and the national indicator catalogue they are registered with: indicators and
 their versioned wording, the signal, the people and entities it mentions, and its append-only history."""
 
-import secrets
 import uuid
 
 from django.core.files.storage import storages
@@ -15,6 +14,7 @@ from keten.core.clock import now
 from keten.core.models import AppendOnlyModel, BaseModel
 from keten.core.privacy import BASE_MODEL_CATEGORIES
 from keten.core.privacy import DataCategory as C
+from keten.core.references import random_reference
 from keten.identity.models import Entity, Subject
 from keten.intake.workflow import CloseReason, Status
 from keten.policy.models import Consent
@@ -132,12 +132,9 @@ class ReporterKind(models.TextChoices):
 
 
 # Letters and digits that cannot be misread for one another when read aloud at a table (no 0/O, 1/I/L).
-_REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-
 def new_signal_reference() -> str:
     """A random, meaningless reference such as "M-4821KX": it says nothing about the place, time or order."""
-    return "M-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
+    return random_reference("M-")
 
 
 #: Shown with the description field: the text may end up at the Signaaltafel, so it should hold only what is needed.

@@ -1,7 +1,6 @@
 """A referral (aanmelding) of a presumed victim to the care coordinator of the municipality where the person is,
 and its append-only history: sent, acknowledged, accepted or declined, transferred to another region."""
 
-import secrets
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,17 +10,16 @@ from keten.core.clock import now
 from keten.core.models import AppendOnlyModel, BaseModel
 from keten.core.privacy import BASE_MODEL_CATEGORIES
 from keten.core.privacy import DataCategory as C
+from keten.core.references import random_reference
 from keten.identity.models import Subject
 from keten.intake.models import ExploitationForm, Signal
 from keten.policy.models import Consent
 from keten.regions.models import Municipality
 
-_REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
 
 def new_referral_reference() -> str:
     """A random, meaningless reference such as "A-4821KX"."""
-    return "A-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
+    return random_reference("A-")
 
 
 class ReferralUrgency(models.TextChoices):
@@ -160,7 +158,7 @@ class ReferralStep(AppendOnlyModel):
 
 def new_registration_number() -> str:
     """A random number such as "R-4821KXQ": it says nothing about the person, the place or the order."""
-    return "R-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(7))
+    return random_reference("R-", 7)
 
 
 class Registration(BaseModel):

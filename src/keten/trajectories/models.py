@@ -2,7 +2,6 @@
 (an organisation and the person responsible there), its phase, the reflection period (B8), a timeline of care and
 justice events, the care plan's goals, and self-reliance (ZRM) assessments over time."""
 
-import secrets
 
 from django.db import models
 from django.db.models import Q
@@ -13,15 +12,15 @@ from keten.core.clock import now
 from keten.core.models import AppendOnlyModel, BaseModel
 from keten.core.privacy import BASE_MODEL_CATEGORIES
 from keten.core.privacy import DataCategory as C
+from keten.core.references import random_reference
 from keten.identity.models import Subject
 from keten.referrals.models import Referral
 from keten.regions.models import Municipality
 
-_REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
 
 def new_trajectory_reference() -> str:
-    return "T-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
+    """A random, meaningless reference such as "T-4821KX"."""
+    return random_reference("T-")
 
 
 class Phase(models.TextChoices):
