@@ -22,7 +22,7 @@ from keten.core.privacy import DataCategory
 from keten.identity.models import ATTRIBUTE_NORMALISER, AttributeKind, EntityKind, Subject
 from keten.identity.normalise import InvalidValue, normalise
 from keten.identity.services import entity_register, subject_register
-from keten.intake import catalogue, deadlines, notify, routing, workflow
+from keten.intake import catalogue, deadlines, routing, tasks, workflow
 from keten.intake.attachments import MAX_ATTACHMENTS, CheckedFile, check_upload
 from keten.intake.models import (
     ADULT_AGE,
@@ -664,7 +664,7 @@ def route_signal(*, actor: Actor | None, signal: Signal, facts: routing.SignalFa
         Routing.shared_with.through(routing=routed, organisation=organisation) for organisation, *_r in targets.shares])
     RegistrationTask.objects.bulk_create([RegistrationTask(signal=signal, routing=routed, organisation=organisation)
                                           for organisation in targets.tasks])
-    notify.signal_routed(routed)
+    tasks.signal_routed.enqueue(str(routed.pk))
     # Like the first step of the history, the routing is part of the registration and its audit event.
     return routed
 
