@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from keten.monitor import dataset
-from keten.referrals.registration import COUNTRIES
+from keten.referrals.services import COUNTRIES
 from tests.monitor.support import registration
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from keten.core.errors import PermissionDenied, ValidationFailed
 from keten.identity.services import consent_record, subject_register
 from keten.policy.models import ConsentGiver, ConsentScope
 from keten.referrals.models import Registration
-from keten.referrals.registration import registration_create
+from keten.referrals.services import registration_create
 from keten.regions.selectors import municipality_by_code
 
 pytestmark = pytest.mark.django_db

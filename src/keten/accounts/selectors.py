@@ -57,3 +57,10 @@ def token_for_key(key: str) -> ApiToken | None:
         .select_related("membership__user", "membership__organisation", "membership__region")
         .first()
     )
+
+
+def organisations_with_roles(roles) -> QuerySet[Organisation]:
+    """The organisations where someone is active in one of `roles`, by name (e.g. where a referral or a trajectory
+    can be handed over to)."""
+    return (Organisation.objects.filter(memberships__role__in=roles, memberships__is_active=True)
+            .distinct().order_by("name"))

@@ -1,7 +1,6 @@
 """A dashboard table as a file: CSV (semicolons and a byte-order mark, as Dutch Excel reads it) or XLSX. Only what
 the page shows goes out: the figures after disclosure control, with the notes on suppression and rounding."""
 
-import csv
 import io
 
 from django.http import HttpResponse
@@ -9,7 +8,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from keten.core.downloads import formula_safe
+from keten.core.downloads import csv_download, formula_safe
 from keten.monitor.dashboard import Dashboard, Table, period_label
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,20 +24,10 @@ def _file_name(table: Table, extension: str) -> str:
 
 
 def csv_response(dashboard: Dashboard, table: Table) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_file_name(table, "csv")}"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    for line in _heading(dashboard, table):
-        writer.writerow([formula_safe(line)])
-    writer.writerow([])
-    writer.writerow([formula_safe(text) for text in (table.row_header, *table.columns)])
-    for row in table.rows:
-        writer.writerow([formula_safe(row.label), *(formula_safe(cell.text) for cell in row.cells)])
-    writer.writerow([])
-    for note in dashboard.notes:
-        writer.writerow([formula_safe(note)])
-    return response
+    rows = [*([line] for line in _heading(dashboard, table)), [], [table.row_header, *table.columns],
+            *([row.label, *(cell.text for cell in row.cells)] for row in table.rows), [],
+            *([note] for note in dashboard.notes)]
+    return csv_download(_file_name(table, "csv"), rows)
 
 
 def xlsx_response(dashboard: Dashboard, table: Table) -> HttpResponse:

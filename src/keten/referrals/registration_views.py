@@ -17,7 +17,7 @@ from keten.core.downloads import csv_download
 from keten.core.errors import DomainError, PermissionDenied
 from keten.intake import selectors as intake_selectors
 from keten.policy.purposes import Purpose
-from keten.referrals import registration, selectors
+from keten.referrals import selectors, services
 from keten.referrals.registration_forms import RegistrationForm, YearForm
 
 registrars = role_required(Role.REGISTRATION_OFFICER)
@@ -44,7 +44,7 @@ def _year(request) -> int:
 def registration_list(request):
     year = _year(request)
     try:
-        found = registration.registrations_of(actor=_actor(request), year=year)
+        found = selectors.registrations_of(actor=_actor(request), year=year)
     except PermissionDenied as error:
         return deny(request, error.message)
     return render(request, "referrals/registrations.html", {"registrations": found[:200], "year": year,
@@ -91,7 +91,7 @@ def registration_create(request):
                     if referral_id else None)
         if not form.errors:
             try:
-                made = registration.registration_create(actor=actor, subject=subject, referral=referral, **values)
+                made = services.registration_create(actor=actor, subject=subject, referral=referral, **values)
             except PermissionDenied as error:
                 return deny(request, error.message)
             except DomainError as error:
@@ -109,13 +109,13 @@ def registration_export(request, file_format):
     if file_format not in ("csv", "json"):
         raise Http404
     year = _year(request)
-    rows = registration.dataset(actor=_actor(request), year=year)
+    rows = selectors.dataset(actor=_actor(request), year=year)
     if file_format == "json":
         response = HttpResponse(json.dumps({"year": year, "registrations": rows}, ensure_ascii=False, indent=1),
                                 content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="comensha-registraties-{year}.json"'
         return response
-    fields = registration.EXPORT_FIELDS
+    fields = selectors.EXPORT_FIELDS
     return csv_download(f"comensha-registraties-{year}.csv", [fields, *([row[key] for key in fields] for row in rows)])
 
 
@@ -124,6 +124,6 @@ def registration_export(request, file_format):
 def registration_aggregate(request):
     """The yearly aggregate for the national rapporteur."""
     year = _year(request)
-    rows = registration.yearly_aggregate(actor=_actor(request), year=year)
-    keys = ("year", *registration.AGGREGATE_KEYS, "count")
+    rows = selectors.yearly_aggregate(actor=_actor(request), year=year)
+    keys = ("year", *selectors.AGGREGATE_KEYS, "count")
     return csv_download(f"comensha-jaaroverzicht-{year}.csv", [keys, *([row[key] for key in keys] for row in rows)])

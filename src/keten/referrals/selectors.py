@@ -1,18 +1,23 @@
 """Reads of referrals, through policy: lists through visible_to() before any filter, one referral through
 decide() per data category, every read of personal data audited once."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from keten.accounts.actor import Actor
 from keten.accounts.models import Organisation
-from keten.accounts.roles import Role
+from keten.accounts.roles import OrganisationType, Role
+from keten.accounts.selectors import organisations_with_roles
 from keten.audit.services import record as audit
 from keten.core.errors import PermissionDenied
 from keten.core.privacy import DataCategory
 from keten.policy.decisions import Decision, decide, fetch_with_relations, visible_to
-from keten.referrals.models import Referral, ReferralStep
+from keten.policy.purposes import Purpose
+from keten.referrals import comensha
+from keten.referrals.models import Referral, ReferralStep, Registration
 
 
 def referrals_visible(*, actor: Actor, purpose: str) -> QuerySet[Referral]:
@@ -67,5 +72,59 @@ def referral_view(*, actor: Actor, referral: Referral, purpose: str) -> Referral
 
 def transfer_targets(referral: Referral) -> QuerySet[Organisation]:
     """Other organisations with an active care coordinator: where a referral can be handed over to."""
-    return (Organisation.objects.filter(memberships__role=Role.CARE_COORDINATOR, memberships__is_active=True)
-            .exclude(pk=referral.coordinator_id).distinct().order_by("name"))
+    return organisations_with_roles([Role.CARE_COORDINATOR]).exclude(pk=referral.coordinator_id)
+
+
+# --- CoMensha's registrations ---------------------------------------------------------------------------------
+
+
+def require_registrar(actor: Actor) -> None:
+    """Registrations are CoMensha's: only its registration officers make and read them."""
+    if actor.role != Role.REGISTRATION_OFFICER or actor.organisation.type != OrganisationType.COMENSHA:
+        raise PermissionDenied(_("Alleen een registratiemedewerker van CoMensha registreert."))
+
+
+#: The exported fields: codes and bands only — no subject, name, date of birth, exact age or free text.
+EXPORT_FIELDS = ("number", "year", "month", "dossier_type", "exploitation_form", "sector", "nationality",
+                 "age_band", "gender", "victim_group", "reporter_type", "reporter_region", "trafficking_route",
+                 "basis")
+
+
+def registrations_of(*, actor: Actor, year: int | None = None):
+    """CoMensha's registrations the officer may see, newest first (optionally of one year); audited as a search."""
+    require_registrar(actor)
+    found = visible_to(actor, Purpose.REGISTRATION, Registration.objects.all()).select_related("municipality")
+    if year is not None:
+        found = found.filter(registered_on__year=year)
+    audit(actor=actor, action="search", object_type="referrals.registration", purpose=Purpose.REGISTRATION)
+    return found
+
+
+def export_row(registration: Registration) -> dict[str, str]:
+    """One registration as the dataset gives it: codes and bands, no direct identifier."""
+    return {
+        "number": registration.number, "year": str(registration.registered_on.year),
+        "month": f"{registration.registered_on.month:02d}", "dossier_type": registration.dossier_type,
+        "exploitation_form": registration.exploitation_form, "sector": registration.sector,
+        "nationality": registration.nationality, "age_band": comensha.age_band(registration.age),
+        "gender": registration.gender,
+        "victim_group": comensha.victim_group(registration.age, registration.nationality),
+        "reporter_type": registration.reporter_type, "reporter_region": registration.reporter_region,
+        "trafficking_route": registration.trafficking_route, "basis": registration.basis,
+    }
+
+
+def dataset(*, actor: Actor, year: int) -> list[dict[str, str]]:
+    rows = [export_row(r) for r in registrations_of(actor=actor, year=year)]
+    audit(actor=actor, action="export", object_type="referrals.registration", purpose=Purpose.REGISTRATION)
+    return rows
+
+
+#: The yearly aggregate for the national rapporteur: counts per form, victim group and gender.
+AGGREGATE_KEYS = ("exploitation_form", "victim_group", "gender")
+
+
+def yearly_aggregate(*, actor: Actor, year: int) -> list[dict[str, str]]:
+    counts = Counter(tuple(row[key] for key in AGGREGATE_KEYS) for row in dataset(actor=actor, year=year))
+    return [{"year": str(year), **dict(zip(AGGREGATE_KEYS, key, strict=True)), "count": str(count)}
+            for key, count in sorted(counts.items())]

@@ -1,13 +1,14 @@
 """Writes of referrals: referring a presumed victim to the care coordinator of the place (or the national
 fall-back), and the coordinator's steps — acknowledge, accept, decline with a reason, transfer to another region
-(the receiver accepts before the sender lets go) — and escalating what is not acknowledged in time. Each is one
-transaction with its audit event."""
+(the receiver accepts before the sender lets go) — escalating what is not acknowledged in time, and CoMensha's
+registration of a presumed victim. Each is one transaction with its audit event."""
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+import phonenumbers
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from keten.accounts.actor import Actor
 from keten.accounts.models import Membership, Organisation
 from keten.accounts.roles import OrganisationType, Role
 from keten.audit.services import record as audit
-from keten.core.clock import now
+from keten.core.clock import now, today
 from keten.core.concurrency import save_versioned
 from keten.core.errors import PermissionDenied, ValidationFailed
 from keten.identity.models import Subject
@@ -29,6 +30,7 @@ from keten.policy.decisions import decide
 from keten.policy.models import Consent, ConsentScope
 from keten.policy.purposes import Purpose, default_purpose
 from keten.policy.services import share_by_rule
+from keten.referrals import comensha
 from keten.referrals.models import (
     DeclineReason,
     Need,
@@ -36,15 +38,18 @@ from keten.referrals.models import (
     ReferralStatus,
     ReferralStep,
     ReferralUrgency,
+    Registration,
     StepAction,
 )
+from keten.referrals.selectors import require_registrar
 from keten.regions.models import Municipality
 from keten.regions.selectors import municipality_by_code
 
 #: Who works on referrals for the receiving organisation: the care coordinator, and at CoMensha (the national
 #: fall-back where a region has no coordinator) its registration officers, who run the helpdesk.
 HANDLING_ROLES = frozenset({Role.CARE_COORDINATOR, Role.REGISTRATION_OFFICER})
-SHARE_RULE = _("Aanmelding bij de zorgcoördinator")
+#: Stored on the share as the rule's name, like a routing rule's name: data in Dutch, not a translated text.
+SHARE_RULE = "Aanmelding bij de zorgcoördinator"
 MAX_SITUATION_CHARS = 4000
 
 
@@ -70,7 +75,7 @@ def coordination_for(municipality: Municipality) -> Coordination:
 def _share_with(referral: Referral, organisation: Organisation) -> None:
     # CoMensha's readers work for registration; a coordinator's for care coordination (keten.policy.purposes).
     purpose = Purpose.REGISTRATION if organisation.type == OrganisationType.COMENSHA else Purpose.CARE_COORDINATION
-    share_by_rule(record=referral, organisation=organisation, purpose=purpose, basis="wmo", rule=str(SHARE_RULE),
+    share_by_rule(record=referral, organisation=organisation, purpose=purpose, basis="wmo", rule=SHARE_RULE,
                   on_behalf_of=referral.referring_organisation)
 
 
@@ -273,3 +278,72 @@ def escalate_overdue(at: datetime | None = None) -> int:
         audit(actor=None, action="update", target=referral, purpose=Purpose.CARE_COORDINATION)
         count += 1
     return count
+
+
+# --- CoMensha's registration -----------------------------------------------------------------------------------
+
+POLICE_DATA_BASIS = "besluit_politiegegevens_comensha"
+PUBLIC_TASK_BASIS = "avg_6_1_e"
+#: Countries by ISO 3166 alpha-2, as the phone-number library knows them (it ships every country's metadata).
+COUNTRIES = frozenset(phonenumbers.SUPPORTED_REGIONS)
+
+
+def _code(field: str, value: str, message: str, *, allowed: frozenset | None = None, blank: bool = False) -> str:
+    if blank and not value:
+        return ""
+    if value not in (allowed if allowed is not None else comensha.codes(field)):
+        raise ValidationFailed(message)
+    return value
+
+
+def _basis(reporter_type: str, dossier_type: str, subject: Subject | None) -> tuple[str, Consent | None]:
+    """Investigative services report under the Police Data Act; a care organisation's request for shelter or help
+    needs the person's consent to registration; a registration only rests on CoMensha's public task."""
+    if reporter_type in comensha.INVESTIGATIVE_REPORTERS:
+        return POLICE_DATA_BASIS, None
+    if dossier_type not in comensha.HELP_DOSSIERS:
+        return PUBLIC_TASK_BASIS, None
+    consent = (Consent.objects.active().filter(subject=subject, scope=ConsentScope.COMENSHA_REGISTRATION)
+               .order_by("-given_on").first() if subject is not None else None)
+    if consent is None:
+        raise ValidationFailed(_("Voor opvang of hulp op verzoek van een zorgorganisatie is de toestemming van de "
+                                 "persoon voor registratie bij CoMensha nodig. Leg die eerst vast bij de persoon, of "
+                                 "kies ‘Registratie’."))
+    return "consent", consent
+
+
+@transaction.atomic
+def registration_create(*, actor: Actor, municipality: Municipality, dossier_type: str, exploitation_form: str,
+                        gender: str, reporter_type: str, registered_on: date | None = None, sector: str = "",
+                        nationality: str = "", age: int | None = None, reporter_region: str = "",
+                        trafficking_route: str = "", subject: Subject | None = None, referral: Referral | None = None,
+                        signal: Signal | None = None) -> Registration:
+    """Register a presumed victim; everything is checked before anything is written."""
+    require_registrar(actor)
+    registered_on = registered_on or today()
+    if registered_on > today():
+        raise ValidationFailed(_("Een registratie ligt niet in de toekomst."))
+    dossier_type = _code("dossier_type", dossier_type, _("Kies het soort dossier."))
+    exploitation_form = _code("exploitation_form", exploitation_form, _("Kies de uitbuitingsvorm."))
+    sectors = {"seksuele_uitbuiting": comensha.codes("sector_sexual"),
+               "overige_arbeidsuitbuiting": comensha.codes("sector_labour")}.get(exploitation_form, frozenset())
+    sector = _code("sector", sector, _("Deze sector past niet bij de uitbuitingsvorm."), allowed=sectors, blank=True)
+    nationality = (nationality or "").strip().upper()
+    _code("nationality", nationality, _("Geef de nationaliteit als landcode van twee letters, bijvoorbeeld PL."),
+          allowed=COUNTRIES, blank=True)
+    if age is not None and not 0 <= age <= 120:
+        raise ValidationFailed(_("Een leeftijd ligt tussen 0 en 120 jaar."))
+    gender = _code("gender", gender, _("Kies het geslacht."))
+    reporter_type = _code("reporter_type", reporter_type, _("Kies het soort melder."))
+    reporter_region = _code("reporter_region", reporter_region, _("Kies de regio van de melder."), blank=True)
+    trafficking_route = _code("trafficking_route", trafficking_route, _("Kies binnenlands of grensoverschrijdend."),
+                              blank=True)
+    basis, consent = _basis(reporter_type, dossier_type, subject)
+    registration = Registration.objects.create(
+        registered_on=registered_on, municipality=municipality, subject=subject, referral=referral, signal=signal,
+        dossier_type=dossier_type, exploitation_form=exploitation_form, sector=sector, nationality=nationality,
+        age=age, gender=gender, reporter_type=reporter_type, reporter_region=reporter_region,
+        trafficking_route=trafficking_route, basis=basis, consent=consent, organisation=actor.organisation,
+        membership=actor.membership)
+    audit(actor=actor, action="create", target=registration, purpose=Purpose.REGISTRATION, basis=basis)
+    return registration

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from keten.accounts.actor import Actor
-from keten.accounts.models import Organisation
 from keten.accounts.permissions import deny, role_required
 from keten.accounts.roles import Role
 from keten.core.errors import ConcurrentUpdate, DomainError, PermissionDenied, ValidationFailed
@@ -123,7 +122,7 @@ def _take_step(actor: Actor, referral, data: dict) -> None:
         services.referral_decline(actor=actor, referral=referral, reason=data["reason"], note=data["note"],
                                   expected_version=version)
     elif action == "transfer":
-        to = Organisation.objects.filter(pk=data["to"]).first()
+        to = selectors.transfer_targets(referral).filter(pk=data["to"]).first()
         if to is None:
             raise ValidationFailed(_("Kies een andere zorgcoördinatie om aan over te dragen."))
         services.referral_transfer(actor=actor, referral=referral, to=to, note=data["note"],

@@ -8,8 +8,11 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from keten.accounts.actor import Actor
+from keten.accounts.models import Organisation
+from keten.accounts.roles import Role
+from keten.accounts.selectors import organisations_with_roles
 from keten.audit.services import record as audit
-from keten.core.clock import now, today
+from keten.core.clock import now
 from keten.core.errors import PermissionDenied
 from keten.core.privacy import DataCategory
 from keten.policy.decisions import Decision, decide, fetch_with_relations, visible_to
@@ -18,6 +21,8 @@ from keten.trajectories import zrm
 from keten.trajectories.alerts import Alert, alerts_of
 from keten.trajectories.models import Goal, GoalStatus, Placement, Trajectory, TrajectoryEvent, ZrmAssessment
 
+#: Who may own a trajectory and take its steps: the care coordinator and the care worker of a care organisation.
+HOLDING_ROLES = frozenset({Role.CARE_COORDINATOR, Role.CARE_WORKER})
 SELECT = ("municipality", "owner", "owner_membership__user", "handover_to", "subject", "referral")
 
 
@@ -110,9 +115,21 @@ def trajectory_view(*, actor: Actor, trajectory: Trajectory, purpose: str) -> Tr
                     if by_category[DataCategory.SECRET_LOCATION] else None))
 
 
-def is_reflection_running(trajectory: Trajectory) -> bool:
-    return bool(trajectory.reflection_end) and not trajectory.reflection_outcome and \
-        trajectory.reflection_end >= today()
+def handover_targets(trajectory: Trajectory) -> QuerySet[Organisation]:
+    """Where a trajectory can be handed over to: other organisations with someone who may own one."""
+    return organisations_with_roles(HOLDING_ROLES).exclude(pk=trajectory.owner_id)
+
+
+def organisation_for(organisation_id) -> Organisation | None:
+    return Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
+
+
+def goal_of(trajectory: Trajectory, goal_id) -> Goal | None:
+    return trajectory.goals.select_related("trajectory__owner").filter(pk=goal_id).first()
+
+
+def placement_of(trajectory: Trajectory, placement_id) -> Placement | None:
+    return trajectory.placements.select_related("service", "trajectory__owner").filter(pk=placement_id).first()
 
 
 def placement_services():

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from keten.accounts.actor import Actor
 from keten.accounts.models import Organisation
-from keten.accounts.roles import Role
 from keten.audit.services import record as audit
 from keten.core.clock import now, today
 from keten.core.concurrency import save_versioned
@@ -40,9 +39,8 @@ from keten.trajectories.models import (
     TrajectoryEvent,
     ZrmAssessment,
 )
+from keten.trajectories.selectors import HOLDING_ROLES, with_alerts
 
-#: Who may own a trajectory and take its steps: the care coordinator and the care worker of a care organisation.
-HOLDING_ROLES = frozenset({Role.CARE_COORDINATOR, Role.CARE_WORKER})
 REFLECTION_MONTHS = 3
 #: "Lost contact" closes a trajectory only after at least this many recorded attempts to reach the person.
 MIN_CONTACT_ATTEMPTS = 3
@@ -360,8 +358,6 @@ def notify_alerts(at=None) -> int:
     """Each alert of an open trajectory (keten.trajectories.alerts) reaches its responsible person once: the
     notice's key names the occasion (the date of the last activity, the goals, the end of the reflection period,
     the moment of the hand-over request), so a new occasion is a new notice. Returns how many were created."""
-    from keten.trajectories.selectors import with_alerts
-
     created = 0
     open_ = Trajectory.objects.exclude(phase=Phase.CLOSED).select_related("owner_membership")
     for trajectory, alerts in with_alerts(open_, at=at):

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from keten.accounts.actor import Actor
-from keten.accounts.models import Organisation
 from keten.accounts.permissions import deny, role_required
 from keten.accounts.roles import Role
 from keten.core.clock import today
@@ -17,12 +16,11 @@ from keten.policy.purposes import default_purpose
 from keten.referrals import selectors as referral_selectors
 from keten.trajectories import selectors, services
 from keten.trajectories.forms import StepForm
-from keten.trajectories.models import Goal
 
 #: Who works with trajectories: their owners, and the police, who adds justice events in its region.
-TRAJECTORY_ROLES = frozenset({*services.HOLDING_ROLES, Role.POLICE_INVESTIGATOR})
+TRAJECTORY_ROLES = frozenset({*selectors.HOLDING_ROLES, Role.POLICE_INVESTIGATOR})
 trajectory_pages = role_required(*TRAJECTORY_ROLES)
-holding = role_required(*services.HOLDING_ROLES)
+holding = role_required(*selectors.HOLDING_ROLES)
 LIST_LIMIT = 100
 
 
@@ -93,15 +91,13 @@ def _step_forms(failed: StepForm | None) -> dict[str, StepForm]:
 def _detail(request, trajectory, *, failed: StepForm | None = None, status: int = 200):
     actor = _actor(request)
     view = selectors.trajectory_view(actor=actor, trajectory=trajectory, purpose=_purpose(request))
-    owns = actor.role in services.HOLDING_ROLES and actor.organisation.pk == trajectory.owner_id
+    owns = actor.role in selectors.HOLDING_ROLES and actor.organisation.pk == trajectory.owner_id
     return render(request, "trajectories/detail.html", {
         "view": view, "trajectory": trajectory, "owns": owns, "failed": failed, "today": today(),
         "forms": _step_forms(failed),
-        "may_take_over": actor.role in services.HOLDING_ROLES and actor.organisation.pk == trajectory.handover_to_id,
+        "may_take_over": actor.role in selectors.HOLDING_ROLES and actor.organisation.pk == trajectory.handover_to_id,
         "placement_services": selectors.placement_services() if owns else (),
-        "handover_targets": (Organisation.objects.filter(memberships__role__in=services.HOLDING_ROLES,
-                                                         memberships__is_active=True)
-                             .exclude(pk=trajectory.owner_id).distinct().order_by("name")) if owns else (),
+        "handover_targets": selectors.handover_targets(trajectory) if owns else (),
     }, status=status)
 
 
@@ -111,8 +107,8 @@ def trajectory_detail(request, trajectory_id):
     return _detail(request, _trajectory_or_404(request, trajectory_id))
 
 
-def _organisation(pk) -> Organisation:
-    organisation = Organisation.objects.filter(pk=pk).first() if pk else None
+def _organisation(pk):
+    organisation = selectors.organisation_for(pk)
     if organisation is None:
         raise ValidationFailed(_("Kies een organisatie."))
     return organisation
@@ -150,7 +146,7 @@ def _take_step(actor: Actor, trajectory, form: StepForm) -> None:
         services.goal_add(**common, text=data["text"], owner=_organisation(data["to"]),
                           due_on=_required(data["day"], _("Vul de streefdatum in.")))
     elif action == "goal_status":
-        goal = Goal.objects.filter(pk=data["goal"], trajectory=trajectory).first()
+        goal = selectors.goal_of(trajectory, data["goal"])
         if goal is None:
             raise ValidationFailed(_("Dit doel hoort niet bij dit traject."))
         services.goal_set_status(actor=actor, goal=goal, status=data["goal_status"], expected_version=version)
@@ -161,8 +157,7 @@ def _take_step(actor: Actor, trajectory, form: StepForm) -> None:
         services.placement_add(**common, service=service,
                                start_on=_required(data["day"], _("Vul de begindatum in.")))
     elif action == "placement_end":
-        placement = trajectory.placements.select_related("service", "trajectory__owner").filter(
-            pk=data["placement"]).first()
+        placement = selectors.placement_of(trajectory, data["placement"])
         if placement is None:
             raise ValidationFailed(_("Deze plaatsing hoort niet bij dit traject."))
         services.placement_end(actor=actor, placement=placement,

@@ -13,6 +13,7 @@ from keten.policy.purposes import default_purpose
 from keten.referrals import selectors as referrals
 from keten.referrals.models import ReferralStatus
 from keten.trajectories import selectors as trajectories
+from keten.trajectories.models import Phase
 
 LIMIT = 5
 
@@ -48,7 +49,7 @@ def waiting_referrals(actor: Actor) -> list[PanelItem]:
 
 def _own_trajectories(actor: Actor):
     visible = trajectories.trajectories_visible(actor=actor, purpose=default_purpose(actor.role))
-    return trajectories.with_alerts(visible.filter(owner=actor.organisation).exclude(phase="closed"))
+    return trajectories.with_alerts(visible.filter(owner=actor.organisation).exclude(phase=Phase.CLOSED))
 
 
 def trajectories_needing_attention(actor: Actor) -> list[PanelItem]:
