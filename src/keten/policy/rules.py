@@ -87,6 +87,9 @@ RULES: tuple[Rule, ...] = (
     # stay withheld from the pseudonymised table view.
     grant(R.TABLE_CHAIR, C.SPECIAL, P.TABLE_MEETING, ALLOW, "wgs", OWN),
     grant(R.TABLE_MEMBER, C.SPECIAL, P.TABLE_MEETING, ALLOW, "wgs", OWN),
+    # Police information brought to the table (an investigation's rationale and actions, keten.signaltable) goes
+    # to the chair who hosts the table and to the investigative services, not to care or the municipality.
+    grant(R.TABLE_CHAIR, C.CRIMINAL, P.TABLE_MEETING, ALLOW, "wpg_partnership", OWN),
     # Police AVIM, KMar, labour inspectorate: investigation under their own law.
     grant(R.POLICE_INVESTIGATOR, C.IDENTITY, P.INVESTIGATION, ALLOW, "avg_10_wpg", OWN, REGION, SHARED,
           org_types=INVESTIGATIVE),
@@ -100,6 +103,8 @@ RULES: tuple[Rule, ...] = (
     grant(R.POLICE_INVESTIGATOR, C.IDENTITY, P.TABLE_MEETING, PSEUDO, "wpg_partnership", OWN, REGION, SHARED,
           org_types=INVESTIGATIVE),
     grant(R.POLICE_INVESTIGATOR, C.OPERATIONAL, P.TABLE_MEETING, ALLOW, "wpg_partnership", OWN, REGION, SHARED,
+          org_types=INVESTIGATIVE),
+    grant(R.POLICE_INVESTIGATOR, C.CRIMINAL, P.TABLE_MEETING, ALLOW, "wpg_partnership", OWN, REGION, SHARED,
           org_types=INVESTIGATIVE),
     # Care worker: their own clients, and what was shared with them or consented to.
     grant(R.CARE_WORKER, C.IDENTITY, P.CARE_COORDINATION, ALLOW, "avg_6_1_e", OWN, SHARED),

@@ -36,6 +36,7 @@ class Need(models.TextChoices):
 
 
 class ReferralStatus(models.TextChoices):
+    DRAFT = "draft", _("Concept")
     SENT = "sent", _("Verstuurd")
     ACKNOWLEDGED = "acknowledged", _("Ontvangen")
     ACCEPTED = "accepted", _("Aangenomen")
