@@ -37,6 +37,9 @@ SIGNAL_READERS = roles(R.CARE_COORDINATOR, R.TABLE_CHAIR, R.TABLE_MEMBER, R.POLI
 REFERRERS = (R.CARE_COORDINATOR, R.TABLE_CHAIR, R.TABLE_MEMBER, R.POLICE_INVESTIGATOR, R.CARE_WORKER,
              R.VEILIG_THUIS_WORKER, R.REGISTRATION_OFFICER)
 
+#: Who works for the Signaaltafel's purpose (keten.signaltable.selectors.TABLE_ROLES).
+TABLE_ROLES = (R.CARE_COORDINATOR, R.TABLE_CHAIR, R.TABLE_MEMBER, R.POLICE_INVESTIGATOR, R.VEILIG_THUIS_WORKER)
+
 #: route name -> (who may use it, URL kwargs for checking it, HTTP method the check uses)
 ROUTES = {
     # The login flow (django-allauth) is open by nature; what it shows is its own concern.
@@ -179,6 +182,12 @@ ROUTES = {
                             {"trajectory_id": NO_ID}, "GET"),
     "trajectories:step": (roles(R.CARE_COORDINATOR, R.CARE_WORKER, R.POLICE_INVESTIGATOR),
                           {"trajectory_id": NO_ID}, "POST"),
+    # The Signaaltafel (tests/signaltable/): who works for the table's purpose. Each part keeps its own block.
+    # signaltable: dossier pages
+    # signaltable: dossier changes
+    # signaltable: meetings
+    # signaltable: minutes
+    # signaltable: hit/no-hit
     "intake:registration-task-list": (roles(R.REGISTRATION_OFFICER), {}, "GET"),
     "intake:registration-task-complete": (roles(R.REGISTRATION_OFFICER), {"task_id": NO_ID}, "POST"),
     "intake:routing-rule-list": (roles(R.FUNCTIONAL_ADMIN, national=True), {}, "GET"),

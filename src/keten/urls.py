@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("keten.intake.urls")),
     path("aanmeldingen/", include("keten.referrals.urls")),
     path("trajecten/", include("keten.trajectories.urls")),
+    path("signaaltafel/", include("keten.signaltable.urls")),
     path("kennisbank/", include("keten.knowledge.urls")),
     path("monitor/", include("keten.monitor.urls")),
     path("", include("keten.web.urls")),

@@ -15,6 +15,7 @@ class NotificationKind(models.TextChoices):
     DEADLINE_SOON = "deadline_soon", _("Triagetermijn loopt af")
     OVERDUE = "overdue", _("Te laat voor triage")
     TASK = "task", _("Taak")
+    TABLE = "table", _("Signaaltafel")
 
 
 class Notification(BaseModel):

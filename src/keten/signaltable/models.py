@@ -11,7 +11,7 @@ from keten.core.models import AppendOnlyModel, BaseModel
 from keten.core.privacy import BASE_MODEL_CATEGORIES
 from keten.core.privacy import DataCategory as C
 from keten.core.references import random_reference
-from keten.identity.models import Entity, EntityKind, Subject
+from keten.identity.models import Entity, IdentityAttribute, Subject
 from keten.intake.models import Signal
 from keten.policy.purposes import Purpose
 from keten.referrals.models import Referral
@@ -482,7 +482,7 @@ class HitQuestion(AppendOnlyModel):
     the value), and the answer as it was given: organisation types and regions, no records."""
 
     asked_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(_("soort gegeven"), max_length=24, choices=EntityKind.choices)
+    kind = models.CharField(_("soort gegeven"), max_length=24)  # an EntityKind or AttributeKind
     token = models.CharField(_("versleutelde waarde"), max_length=64)
     hits = models.JSONField(_("antwoord"), default=list)
     at = models.DateTimeField(_("gevraagd op"), default=now)
@@ -495,3 +495,32 @@ class HitQuestion(AppendOnlyModel):
 
     def __str__(self):
         return f"hit question {self.kind}"
+
+
+class IdentifierToken(BaseModel):
+    """The keyed token (keten.linking.encoded) of one identifier the identity store holds (an entity, or a
+    subject's identifying attribute such as a phone number or document number), with who holds it and where: the
+    index the hit/no-hit question is answered from, without comparing anyone's plain values."""
+
+    kind = models.CharField(_("soort gegeven"), max_length=24)  # an EntityKind or AttributeKind
+    token = models.CharField(_("versleutelde waarde"), max_length=64)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(Municipality, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    entity = models.OneToOneField(Entity, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    attribute = models.OneToOneField(IdentityAttribute, on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="+")
+
+    # A keyed hash the platform could turn back into the value: kept as identity data.
+    privacy_categories = {**BASE_MODEL_CATEGORIES, **dict.fromkeys(
+        ["kind", "organisation", "municipality", "entity", "attribute"], C.OPERATIONAL), "token": C.IDENTITY}
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "token"], name="identifier_token_idx")]
+        constraints = [models.CheckConstraint(
+            name="identifier_token_one_source",
+            condition=models.Q(entity__isnull=False, attribute__isnull=True)
+            | models.Q(entity__isnull=True, attribute__isnull=False))]
+
+    def __str__(self):
+        return f"{self.kind} token"

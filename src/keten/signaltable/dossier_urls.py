@@ -1,0 +1,3 @@
+"""Routes of the Signaaltafel: dossier pages (included by urls.py)."""
+
+urlpatterns = []

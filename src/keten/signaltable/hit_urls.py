@@ -1,0 +1,3 @@
+"""Routes of the Signaaltafel: hit pages (included by urls.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes of the Signaaltafel: meeting pages (included by urls.py)."""
+
+urlpatterns = []

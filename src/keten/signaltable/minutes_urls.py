@@ -1,0 +1,3 @@
+"""Routes of the Signaaltafel: minutes pages (included by urls.py)."""
+
+urlpatterns = []
