@@ -176,6 +176,7 @@ ROUTES = {
     "referrals:registration-export": (roles(R.REGISTRATION_OFFICER), {"file_format": "csv"}, "GET"),
     "referrals:registration-aggregate": (roles(R.REGISTRATION_OFFICER), {}, "GET"),
     "referrals:step": (roles(R.CARE_COORDINATOR, R.REGISTRATION_OFFICER), {"referral_id": NO_ID}, "POST"),
+    "referrals:send": (roles(*REFERRERS), {"referral_id": NO_ID}, "POST"),
     "trajectories:list": (roles(R.CARE_COORDINATOR, R.CARE_WORKER, R.POLICE_INVESTIGATOR), {}, "GET"),
     "trajectories:start": (roles(R.CARE_COORDINATOR, R.CARE_WORKER), {"referral_id": NO_ID}, "POST"),
     "trajectories:detail": (roles(R.CARE_COORDINATOR, R.CARE_WORKER, R.POLICE_INVESTIGATOR),
@@ -184,10 +185,30 @@ ROUTES = {
                           {"trajectory_id": NO_ID}, "POST"),
     # The Signaaltafel (tests/signaltable/): who works for the table's purpose. Each part keeps its own block.
     # signaltable: dossier pages
+    "signaltable:dossier-list": (roles(*TABLE_ROLES), {}, "GET"),
+    "signaltable:dossier": (roles(*TABLE_ROLES), {"dossier_id": NO_ID}, "GET"),
+    "signaltable:dossier-network": (roles(*TABLE_ROLES), {"dossier_id": NO_ID}, "GET"),
+    "signaltable:dossier-reveal": (roles(*TABLE_ROLES), {"dossier_id": NO_ID}, "GET"),
     # signaltable: dossier changes
+    "signaltable:dossier-create": (roles(*TABLE_ROLES), {}, "POST"),
+    "signaltable:dossier-add-signal": (roles(*TABLE_ROLES), {"dossier_id": NO_ID}, "POST"),
+    "signaltable:dossier-remove-signal": (roles(*TABLE_ROLES), {"dossier_id": NO_ID}, "POST"),
+    "signaltable:dossier-merge": (roles(*TABLE_ROLES), {"dossier_id": NO_ID}, "POST"),
+    "signaltable:dossier-split": (roles(*TABLE_ROLES), {"dossier_id": NO_ID}, "GET"),
     # signaltable: meetings
+    "signaltable:meeting-list": (roles(*TABLE_ROLES), {}, "GET"),
+    "signaltable:meeting-create": (roles(R.TABLE_CHAIR), {}, "GET"),
+    "signaltable:meeting": (roles(*TABLE_ROLES), {"meeting_id": NO_ID}, "GET"),
+    "signaltable:meeting-agenda": (roles(R.TABLE_CHAIR), {"meeting_id": NO_ID}, "POST"),
+    "signaltable:agenda-item": (roles(*TABLE_ROLES), {"meeting_id": NO_ID, "item_id": NO_ID}, "GET"),
+    "signaltable:action-update": (roles(*TABLE_ROLES), {"action_id": NO_ID}, "GET"),
+    "signaltable:dossier-request": (roles(*TABLE_ROLES), {"dossier_id": NO_ID}, "POST"),
     # signaltable: minutes
+    "signaltable:minutes": (roles(*TABLE_ROLES), {"meeting_id": NO_ID}, "GET"),
+    "signaltable:minutes-pdf": (roles(*TABLE_ROLES), {"meeting_id": NO_ID}, "GET"),
+    "signaltable:minutes-send": (roles(R.TABLE_CHAIR), {"meeting_id": NO_ID}, "POST"),
     # signaltable: hit/no-hit
+    "signaltable:hit-question": (roles(*TABLE_ROLES), {}, "GET"),
     "intake:registration-task-list": (roles(R.REGISTRATION_OFFICER), {}, "GET"),
     "intake:registration-task-complete": (roles(R.REGISTRATION_OFFICER), {"task_id": NO_ID}, "POST"),
     "intake:routing-rule-list": (roles(R.FUNCTIONAL_ADMIN, national=True), {}, "GET"),

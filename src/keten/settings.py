@@ -6,8 +6,15 @@ Environment:
 - DATABASE_URL           selects the database (PostgreSQL in production); default SQLite under var/.
 - KETEN_ALLOWED_HOSTS    comma-separated host names (production).
 - KETEN_VAR_DIR          where the SQLite database, the generated secret and test artefacts live.
+- KETEN_LINKING_KEY      the platform's key for the hit/no-hit index (keyed HMAC tokens of identifiers, see
+                         keten.linking.encoded), at least 16 characters. When unset it is derived from
+                         DJANGO_SECRET_KEY (HMAC-SHA256 with a fixed label), so development and tests work; set it
+                         in production so the two can be rotated apart. Changing it needs `manage.py hit_index
+                         --rebuild`, and makes earlier questions' tokens incomparable.
 """
 
+import hashlib
+import hmac
 import os
 import secrets
 from datetime import timedelta
@@ -52,6 +59,18 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _linking_key() -> bytes:
+    """The key of the hit/no-hit tokens: its own variable, else derived from the secret key under a fixed label."""
+    if key := os.environ.get("KETEN_LINKING_KEY"):
+        if len(key.encode()) < 16:
+            raise ImproperlyConfigured("KETEN_LINKING_KEY must be at least 16 characters long.")
+        return key.encode()
+    return hmac.new(SECRET_KEY.encode(), b"keten-linking-key", hashlib.sha256).digest()
+
+
+KETEN_LINKING_KEY = _linking_key()
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("KETEN_ALLOWED_HOSTS", "").split(",") if h.strip()]
 if KETEN_DEV:

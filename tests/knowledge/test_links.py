@@ -1,5 +1,5 @@
-"""Every routing destination of the intake (and every Signaaltafel decision type, once it exists) links to the
-profile of the organisation that acts on it."""
+"""Every routing destination of the intake and every Signaaltafel decision kind links to the profile of the
+organisation that acts on it."""
 
 import pytest
 from django.template import Context, Template
@@ -7,8 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from keten.intake.models import RoutingAction
-from keten.knowledge.links import DECISION_PROFILES, ROUTING_PROFILES
+from keten.knowledge.links import DECISION_PROFILES, ROUTING_PROFILES, profile_code_for_decision
 from keten.knowledge.models import OrganisationProfile
+from keten.signaltable.models import DecisionKind
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +20,16 @@ def test_every_routing_destination_has_a_profile(regions_loaded):
     assert set(ROUTING_PROFILES.values()) - codes == set()
 
 
-def test_every_decision_type_links_to_a_profile(regions_loaded):
-    # The Signaaltafel's decision types (issue 7) do not exist yet: the mapping hook names the ones the issue lists.
+def test_every_decision_kind_and_no_other_links_to_an_existing_profile(regions_loaded):
+    assert set(DecisionKind.values) == set(DECISION_PROFILES)
     codes = set(OrganisationProfile.objects.values_list("code", flat=True))
-    assert DECISION_PROFILES and set(DECISION_PROFILES.values()) - codes == set()
+    assert set(DECISION_PROFILES.values()) - codes == set()
+
+
+def test_a_care_decision_links_to_the_care_coordinator_and_an_unknown_kind_to_nothing():
+    assert profile_code_for_decision(DecisionKind.CARE_TRAJECTORY) == "zorgcoordinator"
+    assert profile_code_for_decision(DecisionKind.INVESTIGATE_KMAR) == "kmar"
+    assert profile_code_for_decision("refer_to_care") is None
 
 
 def test_a_routing_destination_renders_as_a_link_to_its_profile(regions_loaded):

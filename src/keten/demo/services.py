@@ -10,9 +10,11 @@ from keten.demo.credentials import DemoCredentials
 from keten.demo.people import seed_demo_people
 from keten.demo.signals import seed_demo_signals
 from keten.demo.socialmap import seed_demo_social_map
+from keten.demo.table import seed_demo_table
 from keten.demo.trajectories import seed_demo_trajectories
 from keten.demo.world import DEMO_PROVINCES, DEMO_USERS, NATIONAL_TYPES, ORGANISATION_NAMES, organisation_name
 from keten.regions.models import LayerKind, Region
+from keten.signaltable import hit_index
 
 
 @transaction.atomic
@@ -40,6 +42,8 @@ def seed_demo(*, credentials: DemoCredentials) -> list[Membership]:
     seed_demo_social_map()
     seed_demo_signals({m.role: m for m in memberships})
     seed_demo_trajectories({m.role: m for m in memberships})
+    hit_index.rebuild()  # the demo signals' entities are written with bulk_create, which sends no signals
+    seed_demo_table({m.role: m for m in memberships})
     return memberships
 
 

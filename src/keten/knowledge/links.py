@@ -1,5 +1,5 @@
-"""Which profile acts on what other apps decide: every routing destination of the intake (and, once the
-Signaaltafel exists, every decision type) links to the profile of the organisation that acts on it."""
+"""Which profile acts on what other apps decide: every routing destination of the intake and every decision kind
+of the Signaaltafel links to the profile of the organisation that acts on it."""
 
 from keten.intake.models import RoutingAction
 
@@ -12,18 +12,27 @@ ROUTING_PROFILES: dict[str, str] = {
     RoutingAction.COMENSHA_REGISTRATION: "comensha",
 }
 
-#: Decision type of the Signaaltafel (issue 7) → profile code. The decision types do not exist yet: when they do,
-#: add one row per type here; tests/knowledge/test_links.py then checks that every type has a profile, as it does
-#: for the routing destinations. Until then the table holds the decisions the issue names.
+#: keten.signaltable.models.DecisionKind value → code of the profile of who acts on the decision. Plain strings:
+#: knowledge sits below the Signaaltafel and must not import it; tests/knowledge/test_links.py checks that the
+#: keys are exactly DecisionKind's values. Decisions the table keeps itself (monitor, no action, hand over to
+#: another region's table) go to the profile of who runs the table, the chain director.
 DECISION_PROFILES: dict[str, str] = {
-    "investigate": "politie-avim",
-    "inspect": "arbeidsinspectie",
-    "administrative_measure": "riec",
-    "refer_to_care": "zorgcoordinator",
-    "register": "comensha",
-    "refer_to_veilig_thuis": "veilig-thuis",
+    "investigate_police": "politie-avim",
+    "investigate_labour": "arbeidsinspectie",
+    "investigate_kmar": "kmar",
+    "care_trajectory": "zorgcoordinator",
+    # The mayor holds the administrative powers; the RIEC advises (its profile says so).
+    "administrative": "gemeente",
+    "veilig_thuis": "veilig-thuis",
+    "monitor": "ketenregisseur",
+    "no_action": "ketenregisseur",
+    "hand_over": "ketenregisseur",
 }
 
 
 def profile_code_for_routing(action: str) -> str | None:
     return ROUTING_PROFILES.get(action)
+
+
+def profile_code_for_decision(kind: str) -> str | None:
+    return DECISION_PROFILES.get(kind)

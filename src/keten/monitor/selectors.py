@@ -43,7 +43,7 @@ from keten.intake.workflow import Status
 from keten.policy.decisions import evaluate
 from keten.policy.purposes import Purpose
 from keten.policy.rules import Effect, Relation
-from keten.referrals.models import Referral, StepAction
+from keten.referrals.models import Referral, ReferralStatus, StepAction
 from keten.regions.models import LayerKind, Municipality, Region
 from keten.regions.selectors import sort_key
 from keten.socialmap import ondergrens
@@ -306,16 +306,20 @@ def lead_times(*, scope: Scope, filters: MonitorFilters, kind: str) -> Durations
     the database."""
     start, end = filters.bounds
     if kind == LeadTime.ACCEPTANCE:
-        records = _with_form(_in_scope(Referral.objects.filter(created_at__gte=start, created_at__lt=end), scope),
-                             filters.form, "forms")
+        referrals = Referral.objects.filter(created_at__gte=start, created_at__lt=end).exclude(
+            status=ReferralStatus.DRAFT)  # a draft was never made to anyone
+        records = _with_form(_in_scope(referrals, scope), filters.form, "forms")
         reached_at = Min("steps__at", filter=Q(steps__action=StepAction.ACCEPTED))
+        # From sending, not from writing: a referral drafted at the table waits for no coordinator until sent.
+        started_at = Min("steps__at", filter=Q(steps__action=StepAction.SENT))
     else:
         records = signals_in(scope=scope, filters=filters)
         status = Status.TRIAGE if kind == LeadTime.TRIAGE else Status.AT_TABLE
         reached_at = Min("transitions__at", filter=Q(transitions__to_status=status))
+        started_at = F("created_at")
     # A join and one GROUP BY per record, not a subquery per record: linear over a million signals.
-    timed = (records.annotate(reached_at=reached_at).filter(reached_at__isnull=False)
-             .annotate(took=ExpressionWrapper(F("reached_at") - F("created_at"), output_field=DurationField())))
+    timed = (records.annotate(reached_at=reached_at, started_at=started_at).filter(reached_at__isnull=False)
+             .annotate(took=ExpressionWrapper(F("reached_at") - F("started_at"), output_field=DurationField())))
     return _durations(timed, _by_region(timed, filters.layer))
 
 

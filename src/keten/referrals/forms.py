@@ -1,4 +1,4 @@
-"""Forms of referrals: referring a presumed victim, and the coordinator's steps."""
+"""Forms of referrals: referring a presumed victim, completing a draft, and the coordinator's steps."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -62,3 +62,12 @@ class StepForm(forms.Form):
         if data.get("action") == "transfer" and not data.get("to"):
             self.add_error("to", _("Kies aan welke zorgcoördinatie u overdraagt."))
         return data
+
+
+class SendForm(forms.Form):
+    """Completing a draft before sending it: what the table could not fill in. The fields are the referral form's
+    own, so both ask the same and say the same."""
+
+    urgency, needs, situation, contact = (ReferralForm.base_fields[name]
+                                          for name in ("urgency", "needs", "situation", "contact"))
+    version = forms.IntegerField(widget=forms.HiddenInput)

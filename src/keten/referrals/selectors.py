@@ -17,27 +17,46 @@ from keten.core.privacy import DataCategory
 from keten.policy.decisions import Decision, decide, fetch_with_relations, visible_to
 from keten.policy.purposes import Purpose
 from keten.referrals import comensha
-from keten.referrals.models import Referral, ReferralStep, Registration
+from keten.referrals.models import Referral, ReferralStatus, ReferralStep, Registration
+
+
+def _without_others_drafts(actor: Actor, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """A draft is its referring organisation's alone: policy would let the coordinator (and others of the region)
+    see it through REGION, so drafts are cut before anything else asks."""
+    return referrals.exclude(Q(status=ReferralStatus.DRAFT) & ~Q(referring_organisation=actor.organisation))
 
 
 def referrals_visible(*, actor: Actor, purpose: str) -> QuerySet[Referral]:
     """The referrals the actor may see for `purpose`, newest first; asking is audited as one search."""
-    referrals = visible_to(actor, purpose, Referral.objects.all()).select_related(
+    referrals = _without_others_drafts(actor, visible_to(actor, purpose, Referral.objects.all())).select_related(
         "municipality", "coordinator", "referring_organisation", "transfer_to")
     audit(actor=actor, action="search", object_type="referrals.referral", purpose=purpose)
     return referrals
 
 
 def for_organisation(referrals: QuerySet[Referral], organisation: Organisation) -> QuerySet[Referral]:
-    """Of these, the ones the organisation holds or is asked to take over."""
-    return referrals.filter(Q(coordinator=organisation) | Q(transfer_to=organisation))
+    """Of these, the sent ones the organisation holds or is asked to take over (a draft is nobody's to handle)."""
+    return referrals.filter(Q(coordinator=organisation) | Q(transfer_to=organisation)).exclude(
+        status=ReferralStatus.DRAFT)
+
+
+def drafts_of(referrals: QuerySet[Referral], organisation: Organisation) -> QuerySet[Referral]:
+    """Of these, the organisation's own drafts, still to be completed and sent."""
+    return referrals.filter(referring_organisation=organisation, status=ReferralStatus.DRAFT)
+
+
+def sent_by(referrals: QuerySet[Referral], organisation: Organisation) -> QuerySet[Referral]:
+    """Of these, the ones the organisation referred and sent."""
+    return referrals.filter(referring_organisation=organisation).exclude(status=ReferralStatus.DRAFT)
 
 
 def referral_for(*, actor: Actor, referral_id, purpose: str) -> Referral | None:
-    """One referral the actor may see at all for `purpose`, or None (the page answers 404)."""
-    found = fetch_with_relations(actor, purpose, Referral.objects.filter(pk=referral_id).select_related(
+    """One referral the actor may see at all for `purpose`, or None (the page answers 404; so does another
+    organisation's draft)."""
+    one = _without_others_drafts(actor, Referral.objects.filter(pk=referral_id)).select_related(
         "municipality", "coordinator", "referring_organisation", "referring_membership__user", "transfer_to",
-        "subject", "signal", "consent"))
+        "subject", "signal", "consent")
+    found = fetch_with_relations(actor, purpose, one)
     if not found or not decide(actor, "read", found[0], purpose).allowed:
         return None
     return found[0]

@@ -111,13 +111,25 @@ def _codes(values, allowed, message) -> list[str]:
     return chosen
 
 
-@transaction.atomic
-def referral_create(*, actor: Actor, municipality: Municipality | str, forms: Collection[str], urgency: str,
-                    contact: str, needs: Collection[str] = (), situation: str = "", subject: Subject | None = None,
-                    signal: Signal | None = None) -> Referral:
-    """Refer a presumed victim to the care coordinator of `municipality` (where the person is now). With the
-    person's active consent for a referral the coordinator sees who it is (policy's consent relation); without it
-    only the anonymous part reaches the coordinator, and the referral says why. Checked before anything is written."""
+@dataclass(frozen=True)
+class _Checked:
+    """A referral's facts after the checks every way of making or sending one shares."""
+
+    purpose: str
+    municipality: Municipality
+    forms: list[str]
+    needs: list[str]
+    contact: str
+    situation: str
+    coordination: Coordination
+    consent: Consent | None
+
+
+def _checked(actor: Actor, *, municipality: Municipality | str | None, forms: Collection[str], urgency: str,
+             contact: str, needs: Collection[str], situation: str, subject: Subject | None,
+             signal: Signal | None) -> _Checked:
+    """The role, access and input checks of referral_create, referral_draft and referral_send: one place, so a
+    draft can never be sent with less checked than a direct referral."""
     if actor.role not in REGISTERING_ROLES:
         raise PermissionDenied(_("Als {role} kunt u niemand aanmelden.").format(
             role=actor.membership.get_role_display()))
@@ -147,23 +159,98 @@ def referral_create(*, actor: Actor, municipality: Municipality | str, forms: Co
         raise ValidationFailed(_("Er is geen zorgcoördinator en geen landelijke terugvaloptie bekend."))
     consent = (Consent.objects.active().filter(subject=subject, scope=ConsentScope.CARE_REFERRAL)
                .order_by("-given_on").first() if subject is not None else None)
-    sent_at = now()
-    referral = Referral.objects.create(
-        subject=subject, signal=signal, municipality=municipality, forms=forms, urgency=urgency, needs=needs,
-        situation=situation, contact=contact, consent=consent, referring_membership=actor.membership,
-        referring_organisation=actor.organisation, coordinator=coordination.organisations[0],
-        is_fallback=coordination.is_fallback, acknowledge_due_at=acknowledge_due_at(sent_at, urgency))
+    return _Checked(purpose, municipality, forms, needs, contact, situation, coordination, consent)
+
+
+def _dispatch(actor: Actor, referral: Referral) -> None:
+    """What sending means, for a direct referral and a completed draft alike: the SENT step, the share with the
+    coordinator and the coordinator's notice. The caller has set status and deadline, and audits its own write."""
     _step(referral, StepAction.SENT, actor, organisation=referral.coordinator,
-          note="" if consent or subject is None else str(_("Zonder toestemming: alleen het anonieme deel.")))
-    audit(actor=actor, action="create", target=referral, purpose=purpose,
-          basis=decide(actor, "create", referral, purpose).basis.code)
-    if referral.coordinator_id != actor.organisation.pk:
+          note="" if referral.consent_id or referral.subject_id is None
+          else str(_("Zonder toestemming: alleen het anonieme deel.")))
+    if referral.coordinator_id != referral.referring_organisation_id:
         _share_with(referral, referral.coordinator)
     _tell(handlers_of(referral.coordinator), referral, kind=NotificationKind.ROUTING, about="sent",
           title=_("Nieuwe aanmelding {reference} uit {municipality}{acute}").format(
-              reference=referral.reference, municipality=municipality.name,
-              acute=_(" (acuut)") if urgency == ReferralUrgency.ACUTE else ""))
+              reference=referral.reference, municipality=referral.municipality.name,
+              acute=_(" (acuut)") if referral.urgency == ReferralUrgency.ACUTE else ""))
+
+
+@transaction.atomic
+def referral_create(*, actor: Actor, municipality: Municipality | str, forms: Collection[str], urgency: str,
+                    contact: str, needs: Collection[str] = (), situation: str = "", subject: Subject | None = None,
+                    signal: Signal | None = None) -> Referral:
+    """Refer a presumed victim to the care coordinator of `municipality` (where the person is now). With the
+    person's active consent for a referral the coordinator sees who it is (policy's consent relation); without it
+    only the anonymous part reaches the coordinator, and the referral says why. Checked before anything is written."""
+    checked = _checked(actor, municipality=municipality, forms=forms, urgency=urgency, contact=contact,
+                       needs=needs, situation=situation, subject=subject, signal=signal)
+    referral = Referral.objects.create(
+        subject=subject, signal=signal, municipality=checked.municipality, forms=checked.forms, urgency=urgency,
+        needs=checked.needs, situation=checked.situation, contact=checked.contact, consent=checked.consent,
+        referring_membership=actor.membership, referring_organisation=actor.organisation,
+        coordinator=checked.coordination.organisations[0], is_fallback=checked.coordination.is_fallback,
+        status=ReferralStatus.SENT, acknowledge_due_at=acknowledge_due_at(now(), urgency))
+    audit(actor=actor, action="create", target=referral, purpose=checked.purpose,
+          basis=decide(actor, "create", referral, checked.purpose).basis.code)
+    _dispatch(actor, referral)
     return referral
+
+
+@transaction.atomic
+def referral_draft(*, actor: Actor, municipality: Municipality | str, forms: Collection[str],
+                   subject: Subject | None = None, signal: Signal | None = None, situation: str = "") -> Referral:
+    """A draft referral (issue 7: a table decision for a care trajectory), held by the referring organisation
+    only until one of its people completes and sends it (referral_send). Checked as referral_create; the contact
+    starts as the actor's work e-mail and the deadline is provisional (set again on sending). Nothing is shared
+    and nobody is told: the coordinator does not see a draft at all (keten.referrals.selectors)."""
+    checked = _checked(actor, municipality=municipality, forms=forms, urgency=ReferralUrgency.NORMAL,
+                       contact=actor.membership.user.email, needs=(), situation=situation, subject=subject,
+                       signal=signal)
+    referral = Referral.objects.create(
+        subject=subject, signal=signal, municipality=checked.municipality, forms=checked.forms,
+        urgency=ReferralUrgency.NORMAL, situation=checked.situation, contact=checked.contact,
+        consent=checked.consent, referring_membership=actor.membership, referring_organisation=actor.organisation,
+        coordinator=checked.coordination.organisations[0], is_fallback=checked.coordination.is_fallback,
+        status=ReferralStatus.DRAFT, acknowledge_due_at=acknowledge_due_at(now(), ReferralUrgency.NORMAL))
+    audit(actor=actor, action="create", target=referral, purpose=checked.purpose,
+          basis=decide(actor, "create", referral, checked.purpose).basis.code)
+    return referral
+
+
+@transaction.atomic
+def referral_send(*, actor: Actor, referral: Referral, contact: str, urgency: str, needs: Collection[str],
+                  situation: str, expected_version: int) -> Referral:
+    """Complete and send a draft: checked as referral_create, then sent as it sends (_dispatch). The coordinator
+    and the consent are looked up again (either may have changed since the draft), the deadline runs from now,
+    and the sender becomes the referrer the coordinator reports back to."""
+    if actor.organisation.pk != referral.referring_organisation_id:
+        raise PermissionDenied(_("Alleen de organisatie die de aanmelding heeft opgesteld, kan haar versturen."))
+    if referral.status != ReferralStatus.DRAFT:
+        raise ValidationFailed(_("Deze aanmelding is al verstuurd."))
+    checked = _checked(actor, municipality=referral.municipality, forms=referral.forms, urgency=urgency,
+                       contact=contact, needs=needs, situation=situation, subject=referral.subject,
+                       signal=referral.signal)
+    referral.contact, referral.urgency, referral.needs = checked.contact, urgency, checked.needs
+    referral.situation, referral.consent = checked.situation, checked.consent
+    referral.referring_membership = actor.membership
+    referral.coordinator = checked.coordination.organisations[0]
+    referral.is_fallback = checked.coordination.is_fallback
+    referral.status, referral.acknowledge_due_at = ReferralStatus.SENT, acknowledge_due_at(now(), urgency)
+    _save(referral, expected_version, ["contact", "urgency", "needs", "situation", "consent",
+                                       "referring_membership", "coordinator", "is_fallback", "status",
+                                       "acknowledge_due_at"])
+    decision = decide(actor, "update", referral, checked.purpose)
+    audit(actor=actor, action="update", target=referral, purpose=checked.purpose,
+          basis=decision.basis.code if decision.basis else "")
+    _dispatch(actor, referral)
+    return referral
+
+
+def _require_sent(referral: Referral) -> None:
+    """A draft is the referrer's alone: no coordinator step applies to it until it is sent."""
+    if referral.status == ReferralStatus.DRAFT:
+        raise ValidationFailed(_("Deze aanmelding is nog een concept: ze is niet verstuurd."))
 
 
 def _require_handler(actor: Actor, organisation_id) -> None:
@@ -181,6 +268,7 @@ def _audited(actor: Actor, referral: Referral) -> None:
 
 @transaction.atomic
 def referral_acknowledge(*, actor: Actor, referral: Referral, expected_version: int) -> Referral:
+    _require_sent(referral)
     _require_handler(actor, referral.coordinator_id)
     if referral.status != ReferralStatus.SENT:
         raise ValidationFailed(_("De ontvangst van deze aanmelding is al bevestigd."))
@@ -195,6 +283,7 @@ def referral_acknowledge(*, actor: Actor, referral: Referral, expected_version: 
 def referral_accept(*, actor: Actor, referral: Referral, expected_version: int) -> Referral:
     """The coordinator takes the person on; keten.trajectories.services.trajectory_start calls this and starts the
     person's trajectory in the same transaction."""
+    _require_sent(referral)
     _require_handler(actor, referral.coordinator_id)
     if referral.status not in (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED) or referral.transfer_to_id:
         raise ValidationFailed(_("Deze aanmelding kan nu niet worden aangenomen."))
@@ -210,6 +299,7 @@ def referral_accept(*, actor: Actor, referral: Referral, expected_version: int) 
 @transaction.atomic
 def referral_decline(*, actor: Actor, referral: Referral, reason: str, note: str,
                      expected_version: int) -> Referral:
+    _require_sent(referral)
     _require_handler(actor, referral.coordinator_id)
     if referral.status not in (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED) or referral.transfer_to_id:
         raise ValidationFailed(_("Deze aanmelding kan nu niet worden afgewezen."))
@@ -228,6 +318,7 @@ def referral_decline(*, actor: Actor, referral: Referral, reason: str, note: str
 def referral_transfer(*, actor: Actor, referral: Referral, to: Organisation, note: str,
                       expected_version: int) -> Referral:
     """Ask another region's coordination to take the referral over; this one keeps it until they accept."""
+    _require_sent(referral)
     _require_handler(actor, referral.coordinator_id)
     if referral.status not in (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED) or referral.transfer_to_id:
         raise ValidationFailed(_("Deze aanmelding kan nu niet worden overgedragen."))
@@ -260,7 +351,8 @@ def referral_take_over(*, actor: Actor, referral: Referral, expected_version: in
 @transaction.atomic
 def escalate_overdue(at: datetime | None = None) -> int:
     """Referrals nobody acknowledged in time go to the national fall-back (CoMensha) as well: shared and told,
-    once. The coordinator keeps them; the fall-back makes sure someone acts. Returns how many."""
+    once. The coordinator keeps them; the fall-back makes sure someone acts. Returns how many. Drafts are not
+    waiting for anyone (their deadline is provisional): only SENT counts."""
     at = at or now()
     overdue = Referral.objects.select_for_update().filter(status=ReferralStatus.SENT, acknowledge_due_at__lt=at,
                                                           escalated_at__isnull=True)

@@ -17,4 +17,5 @@ urlpatterns = [
     path("registraties/jaaroverzicht.csv", registration_views.registration_aggregate, name="registration-aggregate"),
     path("<uuid:referral_id>/", views.referral_detail, name="detail"),
     path("<uuid:referral_id>/stap/", views.referral_step, name="step"),
+    path("<uuid:referral_id>/versturen/", views.referral_send, name="send"),
 ]

@@ -1,6 +1,6 @@
-"""Pages of referrals: refer a presumed victim (also from a signal), the lists of one's own and of the
-coordination one works for, one referral with the coordinator's steps. Services check and write, selectors read
-and audit; these views translate."""
+"""Pages of referrals: refer a presumed victim (also from a signal), the lists of one's own (drafts too) and of
+the coordination one works for, one referral with the coordinator's steps, completing and sending a draft.
+Services check and write, selectors read and audit; these views translate."""
 
 from django.contrib import messages
 from django.http import Http404
@@ -16,7 +16,7 @@ from keten.intake import selectors as intake_selectors
 from keten.intake.services import REGISTERING_ROLES
 from keten.policy.purposes import default_purpose
 from keten.referrals import selectors, services
-from keten.referrals.forms import ReferralForm, StepForm
+from keten.referrals.forms import ReferralForm, SendForm, StepForm
 from keten.referrals.models import ReferralStatus
 
 referring = role_required(*REGISTERING_ROLES)
@@ -40,7 +40,8 @@ def referral_list(request):
     held = (selectors.for_organisation(visible, actor.organisation)
             if actor.role in services.HANDLING_ROLES else visible.none())
     return render(request, "referrals/list.html", {
-        "held": held[:LIST_LIMIT], "sent": visible.filter(referring_organisation=actor.organisation)[:LIST_LIMIT],
+        "held": held[:LIST_LIMIT], "sent": selectors.sent_by(visible, actor.organisation)[:LIST_LIMIT],
+        "drafts": selectors.drafts_of(visible, actor.organisation)[:LIST_LIMIT],
         "is_handler": actor.role in services.HANDLING_ROLES,
     })
 
@@ -92,14 +93,26 @@ def _referral_or_404(request, referral_id):
     return referral
 
 
-def _detail(request, referral, *, failed: StepForm | None = None, status: int = 200):
+def _send_form(referral, view) -> SendForm:
+    """A draft's form, starting from what the draft holds (the situation only where this reader may see it)."""
+    return SendForm(initial={"contact": referral.contact, "urgency": referral.urgency, "needs": referral.needs,
+                             "situation": view.situation or ""})
+
+
+def _detail(request, referral, *, failed: StepForm | None = None, send_form: SendForm | None = None,
+            status: int = 200):
     actor = _actor(request)
     view = selectors.referral_view(actor=actor, referral=referral, purpose=_purpose(request))
     holds = actor.role in services.HANDLING_ROLES and actor.organisation.pk == referral.coordinator_id
     open_ = referral.status in (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED) and not referral.transfer_to_id
+    is_draft = referral.status == ReferralStatus.DRAFT
+    can_send = is_draft and actor.organisation.pk == referral.referring_organisation_id
     return render(request, "referrals/detail.html", {
-        "view": view, "referral": referral, "failed": failed,
-        "can_register": actor.role == Role.REGISTRATION_OFFICER,
+        "view": view, "referral": referral, "failed": failed, "is_draft": is_draft, "can_send": can_send,
+        "send_form": (send_form or _send_form(referral, view)) if can_send else None,
+        # Shown even when the form is not (someone else sent the draft meanwhile): the user learns why.
+        "send_errors": send_form.non_field_errors() if send_form is not None else (),
+        "can_register": actor.role == Role.REGISTRATION_OFFICER and not is_draft,
         "can_acknowledge": holds and referral.status == ReferralStatus.SENT,
         "can_decide": holds and open_,
         "can_take_over": actor.role in services.HANDLING_ROLES and actor.organisation.pk == referral.transfer_to_id,
@@ -151,4 +164,29 @@ def referral_step(request, referral_id):
         return _detail(request, referral, failed=form, status=400)
     messages.success(request, _("Aanmelding {reference}: {status}.").format(
         reference=referral.reference, status=referral.get_status_display()))
+    return redirect("referrals:detail", referral_id=referral.pk)
+
+
+@require_POST
+@referring
+def referral_send(request, referral_id):
+    """Complete a draft and send it to the coordinator; a refused or stale send keeps what was typed."""
+    referral = _referral_or_404(request, referral_id)
+    form = SendForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, referral, send_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        services.referral_send(actor=_actor(request), referral=referral, contact=data["contact"],
+                               urgency=data["urgency"], needs=data["needs"], situation=data["situation"],
+                               expected_version=data["version"])
+    except PermissionDenied as error:
+        return deny(request, error.message)
+    except DomainError as error:
+        form.add_error(None, error.message)
+        # Read again: a refused send may have changed the referral in memory, never the stored one.
+        return _detail(request, _referral_or_404(request, referral_id), send_form=form,
+                       status=409 if isinstance(error, ConcurrentUpdate) else 400)
+    messages.success(request, _("Aanmelding {reference} is verstuurd naar {coordinator}.").format(
+        reference=referral.reference, coordinator=referral.coordinator.name))
     return redirect("referrals:detail", referral_id=referral.pk)

@@ -1,3 +1,9 @@
-"""Routes of the Signaaltafel: hit pages (included by urls.py)."""
+"""Routes of the Signaaltafel: the hit/no-hit question (included by urls.py)."""
 
-urlpatterns = []
+from django.urls import path
+
+from keten.signaltable import hit_views
+
+urlpatterns = [
+    path("treffer/", hit_views.hit_question, name="hit-question"),
+]

@@ -1,8 +1,10 @@
-"""`manage.py link --rebuild`: re-link every signal with a progress bar, and store the bundles as a new run."""
+"""`manage.py link --rebuild`: re-link every signal with a progress bar, store the bundles as a new run, and turn
+them into dossiers (keeping every change people made to dossiers)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from keten.signaltable.dossier_services import dossiers_sync
 from keten.signaltable.services import link_rebuild
 
 STAGES = ("normalise", "block", "train", "score", "cluster")
@@ -29,8 +31,10 @@ class Command(BaseCommand):
                     bar.update(1)
 
             run, result = link_rebuild(progress=progress)
+        synced = dossiers_sync(run)
         summary = result.summary()
         self.stdout.write(
             f"records {run.records}, links {run.links}, clusters {run.clusters} (person clusters "
             f"{summary['clusters_of_two_or_more']}), largest cluster {run.largest_cluster} signals, "
             f"time {run.seconds:.2f} s")
+        self.stdout.write(f"dossiers: {len(synced.created)} created, {len(synced.extended)} extended")
