@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
+from keten.core import pdf
 from keten.core.clock import today
 from keten.intake.models import Signal
 from keten.monitor import report
@@ -76,8 +77,8 @@ def test_rounded_figures_say_about(limburg, settings):
 @pytest.mark.parametrize("fonts", ["dejavu", "core"])
 def test_accents_survive_in_either_font(limburg, monkeypatch, tmp_path, fonts):
     if fonts == "core":
-        monkeypatch.setattr(report, "FONT_DIR", tmp_path)  # no TrueType font there: the PDF's own fonts
-    elif not (report.FONT_DIR / "DejaVuSans.ttf").is_file():
+        monkeypatch.setattr(pdf, "FONT_DIR", tmp_path)  # no TrueType font there: the PDF's own fonts
+    elif not (pdf.FONT_DIR / "DejaVuSans.ttf").is_file():
         pytest.skip("fonts-dejavu-core is not installed")
     Region.objects.filter(pk=limburg.pk).update(name="Zuidoost-Limburg van Zoë en Anaïs")
     limburg.refresh_from_db()

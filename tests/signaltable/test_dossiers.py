@@ -2,6 +2,7 @@
 what people did is kept when the engine runs again. Refusals for roles outside the table and dossiers out of reach."""
 
 import io
+from collections import Counter
 
 import pytest
 from django.contrib.messages import get_messages
@@ -18,6 +19,7 @@ from keten.audit.models import AuditEvent
 from keten.core.errors import ConcurrentUpdate, DomainError, PermissionDenied, ValidationFailed
 from keten.intake.models import Signal
 from keten.signaltable.dossier_services import (
+    DOSSIER_CAP,
     dossier_add_signal,
     dossier_create,
     dossier_hand_over,
@@ -29,6 +31,7 @@ from keten.signaltable.dossier_services import (
 )
 from keten.signaltable.models import (
     ChangeKind,
+    ClusterKind,
     Dossier,
     DossierChange,
     DossierSignal,
@@ -90,7 +93,7 @@ def _limburg_member(demo, make_person) -> Actor:
 def _forget(dossier: Dossier) -> list[Signal]:
     """Its signals as if they had come in after the last sync: in no dossier, never taken out of one."""
     signals = _signals(dossier)
-    DossierSignal.objects.filter(signal__in=signals).delete()
+    DossierSignal.objects.filter(signal__in=signals).update(is_active=False)
     return signals
 
 
@@ -98,11 +101,15 @@ def test_the_demo_signals_bundles_are_the_demo_dossiers(demo):
     run, result = _sync()
     assert result.created == [] and result.extended == [], "the demo world was made by the same engine"
     components: dict = {}
-    for key, signal in SignalCluster.objects.filter(run=run).values_list("cluster_key", "signal_id"):
+    # Person clusters are never cut; weaker ties (address, vehicle, phone) may be, where a component is too large.
+    for key, signal in SignalCluster.objects.filter(run=run, kind=ClusterKind.PERSON).values_list(
+            "cluster_key", "signal_id"):
         components.setdefault(key, set()).add(signal)
     active = _active_map()
     for signals in components.values():
-        assert len({active[s] for s in signals}) == 1, "a bundle's signals are in one dossier"
+        assert len({active[s] for s in signals}) == 1, "a person's signals are in one dossier"
+    sizes = Counter(active.values())
+    assert max(sizes.values()) <= DOSSIER_CAP
     engine_made = Dossier.objects.filter(by_engine=True)
     assert engine_made.count() >= 5
     assert {d.owner for d in engine_made} == {demo["table_chair"].organisation, None}  # no chair in Limburg yet
@@ -475,3 +482,19 @@ def test_no_sequence_of_changes_and_re_runs_puts_a_signal_in_two_dossiers_or_a_r
                     if DossierSignal.objects.filter(dossier_id=pair[0], signal_id=pair[1], is_active=True).exists()]
             assert back == [], f"a removed signal came back after {op}"
         transaction.set_rollback(True)
+
+
+def test_one_shared_address_does_not_glue_unrelated_pairs_into_one_dossier(demo):
+    """Thirty signals at one big address, in fifteen pairs that each share a phone: fifteen dossiers of two, not one
+    of thirty (the component is over the cap, so it is cut at its weakest tie, the address)."""
+    signals = list(Signal.objects.filter(reporter_organisation__isnull=False).order_by("reference")[:30])
+    DossierSignal.objects.filter(signal__in=signals).update(is_active=False)
+    run = LinkRun.objects.create()
+    rows = [SignalCluster(run=run, cluster_key="address-0", kind=ClusterKind.ADDRESS, signal=s) for s in signals]
+    rows += [SignalCluster(run=run, cluster_key=f"phone-{i // 2}", kind=ClusterKind.PHONE, signal=s)
+             for i, s in enumerate(signals)]
+    SignalCluster.objects.bulk_create(rows)
+    dossiers_sync(run)
+    sizes = sorted(DossierSignal.objects.filter(signal__in=signals, is_active=True).values("dossier_id")
+                   .annotate(n=Count("id")).values_list("n", flat=True))
+    assert sizes == [2] * 15

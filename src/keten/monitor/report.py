@@ -2,17 +2,15 @@
 disclosure control, and a short summary in Dutch of what changed against the previous quarter that only ever
 names published figures."""
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
 from keten.core.clock import today
+from keten.core.pdf import Document
 from keten.monitor import selectors
 from keten.monitor.dashboard import (
     LEAD_TIMES,
@@ -25,16 +23,10 @@ from keten.monitor.dashboard import (
 from keten.monitor.selectors import MonitorFilters, Scope
 from keten.regions.models import Region
 
-#: DejaVu Sans as Debian ships it (fonts-dejavu-core): every character of the report. Without it the PDF's core
-#: fonts are used, which know Windows-1252 (ë, ï, ‘ ’, – and · included).
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-CORE_ENCODING = "windows-1252"
 PAGE_WIDTH = 180  # mm between the margins of an A4 page
 CHART_SCALE = PAGE_WIDTH / 640  # the charts are drawn for the page's 640 SVG units
 
 Progress = Callable[[int], None]
-# fontTools reports every table it subsets at INFO: noise in the worker's log for every report.
-logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)
@@ -135,40 +127,6 @@ def _largest_change(previous: Table, current: Table) -> tuple[str, int, int] | N
 # --- The PDF -----------------------------------------------------------------------------------------------------
 
 
-class _Document(FPDF):
-    def __init__(self, footer_text: str):
-        super().__init__(format="A4")
-        self.footer_text = footer_text
-        self.set_margins(15, 15, 15)
-        self.set_auto_page_break(True, margin=18)
-        regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
-        if regular.is_file() and bold.is_file():
-            self.add_font("keten", "", str(regular))
-            self.add_font("keten", "B", str(bold))
-            self.family, self.unicode = "keten", True
-        else:
-            self.core_fonts_encoding = CORE_ENCODING
-            self.family, self.unicode = "helvetica", False
-
-    def text_of(self, text: str) -> str:
-        """What the font can write: a core font knows Windows-1252 only; anything else becomes '?'."""
-        if self.unicode:
-            return str(text)
-        return str(text).encode(CORE_ENCODING, errors="replace").decode(CORE_ENCODING)
-
-    def use(self, size: float, bold: bool = False) -> None:
-        self.set_font(self.family, "B" if bold else "", size)
-
-    def footer(self):
-        self.set_y(-12)
-        self.use(8)
-        self.cell(0, 5, self.text_of(f"{self.footer_text} · {self.page_no()}"), align="C")
-
-    def paragraph(self, text: str, size: float = 10, bold: bool = False, height: float = 5) -> None:
-        self.use(size, bold)
-        self.multi_cell(0, height, self.text_of(text), align="L", new_x="LMARGIN", new_y="NEXT")
-
-
 def quarterly_report(*, region: Region, quarter: Quarter, progress: Progress = lambda _percent: None) -> bytes:
     """The PDF of `region` for `quarter`: the dashboard on the region's own layer, as published."""
     scope = region_scope(region)
@@ -178,7 +136,7 @@ def quarterly_report(*, region: Region, quarter: Quarter, progress: Progress = l
     current = build_dashboard(scope=scope, filters=quarter.filters(layer))
     progress(60)
     title = _("Kwartaalrapport mensenhandel: {region}").format(region=region.name)
-    pdf = _Document(_("{title}, {quarter}").format(title=title, quarter=quarter.label))
+    pdf = Document(_("{title}, {quarter}").format(title=title, quarter=quarter.label))
     pdf.set_title(pdf.text_of(title))
     pdf.set_author("Keten")
     pdf.add_page()
@@ -199,7 +157,7 @@ def quarterly_report(*, region: Region, quarter: Quarter, progress: Progress = l
     return bytes(pdf.output())
 
 
-def _table(pdf: _Document, table: Table, dashboard: Dashboard) -> None:
+def _table(pdf: Document, table: Table, dashboard: Dashboard) -> None:
     if pdf.get_y() > 190:  # a table's heading never stands alone at the foot of a page
         pdf.add_page()
     else:
@@ -233,7 +191,7 @@ def _turned(table: Table) -> tuple[list[str], list[list[str]]]:
             [[column, *(row.cells[index].text for row in table.rows)] for index, column in enumerate(table.columns)])
 
 
-def _chart(pdf: _Document, table: Table) -> None:
+def _chart(pdf: Document, table: Table) -> None:
     """The page's chart drawn again: the same bars, labels and published values."""
     chart = table.chart
     pdf.use(8)

@@ -20,6 +20,7 @@ from keten.policy.decisions import decide
 from keten.regions.models import Municipality, Region
 from keten.signaltable.models import (
     ChangeKind,
+    ClusterKind,
     Dossier,
     DossierChange,
     DossierSignal,
@@ -54,8 +55,15 @@ def _ids(signals: Iterable[Signal]) -> list[str]:
     return sorted(str(s.pk) for s in signals)
 
 
-def _components(run: LinkRun) -> list[set]:
-    """The run's bundles (all kinds) joined into connected components of signal ids, two signals or more."""
+#: A component larger than this is cut at its weakest ties before it becomes a dossier: the same address or vehicle
+#: for many signals is what chains unrelated cases together (a big building, a hired van), a phone less so.
+DOSSIER_CAP = 25
+#: Bundle kinds from weakest to strongest tie; a person cluster and strong identifiers are never dropped.
+WEAKEST_FIRST = (ClusterKind.ADDRESS, ClusterKind.VEHICLE, ClusterKind.PHONE)
+
+
+def _connected(rows: Iterable[tuple[str, object]]) -> list[set]:
+    """Bundles (cluster key, signal id) joined into connected components of signal ids, two signals or more."""
     parent: dict = {}
 
     def find(x):
@@ -66,7 +74,7 @@ def _components(run: LinkRun) -> list[set]:
         return x
 
     first_of: dict[str, object] = {}
-    for key, signal in SignalCluster.objects.filter(run=run).values_list("cluster_key", "signal_id"):
+    for key, signal in rows:
         find(signal)
         if key in first_of:
             parent[find(signal)] = find(first_of[key])
@@ -76,6 +84,24 @@ def _components(run: LinkRun) -> list[set]:
     for signal in parent:
         groups.setdefault(find(signal), set()).add(signal)
     return [group for group in groups.values() if len(group) >= 2]
+
+
+def _components(run: LinkRun) -> list[set]:
+    """The run's bundles (all kinds) joined into components; one over DOSSIER_CAP signals is joined again without
+    its weakest kind of tie, and so on, so that one shared address cannot glue a region's signals into one dossier."""
+    rows = list(SignalCluster.objects.filter(run=run).values_list("cluster_key", "kind", "signal_id"))
+    return _capped(rows, _connected((key, signal) for key, _kind, signal in rows), WEAKEST_FIRST)
+
+
+def _capped(rows: list[tuple], components: list[set], weakest: tuple) -> list[set]:
+    kept = [c for c in components if len(c) <= DOSSIER_CAP]
+    for component in (c for c in components if len(c) > DOSSIER_CAP):
+        if not weakest:
+            kept.append(component)  # only strong ties left: it is one case, however large
+            continue
+        inside = [(key, kind, signal) for key, kind, signal in rows if signal in component and kind != weakest[0]]
+        kept += _capped(inside, _connected((key, signal) for key, _kind, signal in inside), weakest[1:])
+    return kept
 
 
 # --- The engine -----------------------------------------------------------------------------------------------------

@@ -1,52 +1,13 @@
 """One participant's copy of the minutes as a PDF (fpdf2, with the fonts the machine ships: no network), holding
 exactly what the page shows that participant."""
 
-import logging
-from pathlib import Path
-
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
+from keten.core.pdf import Document
 from keten.signaltable import minutes
 
-#: DejaVu Sans as Debian ships it (fonts-dejavu-core), as the monitor's report uses it; without it the PDF's core
-#: fonts, which know Windows-1252 only.
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-CORE_ENCODING = "windows-1252"
-# fontTools reports every table it subsets at INFO: noise for every PDF.
-logging.getLogger("fontTools").setLevel(logging.WARNING)
 
-
-class _Document(FPDF):
-    def __init__(self, footer_text: str):
-        super().__init__(format="A4")
-        self.footer_text = footer_text
-        self.set_margins(15, 15, 15)
-        self.set_auto_page_break(True, margin=18)
-        regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
-        if regular.is_file() and bold.is_file():
-            self.add_font("keten", "", str(regular))
-            self.add_font("keten", "B", str(bold))
-            self.family, self.unicode = "keten", True
-        else:
-            self.core_fonts_encoding = CORE_ENCODING
-            self.family, self.unicode = "helvetica", False
-
-    def text_of(self, text: str) -> str:
-        if self.unicode:
-            return str(text)
-        return str(text).encode(CORE_ENCODING, errors="replace").decode(CORE_ENCODING)
-
-    def footer(self):
-        self.set_y(-12)
-        self.set_font(self.family, "", 8)
-        self.cell(0, 5, self.text_of(f"{self.footer_text} · {self.page_no()}"), align="C")
-
-    def paragraph(self, text: str, size: float = 10, bold: bool = False, height: float = 5) -> None:
-        # Plain text, never markup: what a participant typed ("<script>" included) is drawn as it was typed.
-        self.set_font(self.family, "B" if bold else "", size)
-        self.multi_cell(0, height, self.text_of(text), align="L", new_x="LMARGIN", new_y="NEXT", markdown=False)
-
+class _Minutes(Document):
     def heading(self, text: str, size: float = 12) -> None:
         if self.get_y() > self.h - 40:  # a heading never stands alone at the foot of a page
             self.add_page()
@@ -62,7 +23,7 @@ class _Document(FPDF):
 def minutes_pdf(copy: minutes.MinutesCopy) -> bytes:
     """The PDF of one copy: the header, each agenda item's sections and, in the chair's copy, the annex."""
     title = copy.title
-    pdf = _Document(_("{title}, exemplaar voor {organisation}").format(title=title,
+    pdf = _Minutes(_("{title}, exemplaar voor {organisation}").format(title=title,
                                                                         organisation=copy.recipient.organisation))
     pdf.set_title(pdf.text_of(title))
     pdf.set_author("Keten")

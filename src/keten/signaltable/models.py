@@ -266,7 +266,7 @@ class Meeting(BaseModel):
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("regio"))
     scheduled_at = models.DateTimeField(_("datum en tijd"))
-    place = models.CharField(_("plaats"), max_length=200, blank=True)
+    place = models.CharField(_("plaats van het overleg"), max_length=200, blank=True)
     chair = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+", verbose_name=_("voorzitter"))
     participants = models.ManyToManyField(Membership, related_name="+", blank=True, verbose_name=_("deelnemers"))
     status = models.CharField(_("status"), max_length=16, choices=MeetingStatus.choices,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from keten.accounts.roles import Role
 from keten.intake.selectors import SIGNAL_ROLES
 from keten.intake.services import REGISTERING_ROLES
+from keten.signaltable.selectors import TABLE_ROLES
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ NAV_ITEMS = [
     NavItem(_("Kennisbank"), "knowledge:index", ALL_ROLES),
     NavItem(_("Signalen"), "intake:signal-list", SIGNAL_ROLES),
     NavItem(_("Aanmeldingen"), "referrals:list", REGISTERING_ROLES),
+    NavItem(_("Signaaltafel"), "signaltable:dossier-list", TABLE_ROLES),
     NavItem(_("Trajecten"), "trajectories:list",
             frozenset({Role.CARE_COORDINATOR, Role.CARE_WORKER, Role.POLICE_INVESTIGATOR})),
     NavItem(_("Registratietaken"), "intake:registration-task-list", frozenset({Role.REGISTRATION_OFFICER})),

@@ -118,7 +118,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('version', models.PositiveIntegerField(default=1, editable=False)),
                 ('scheduled_at', models.DateTimeField(verbose_name='datum en tijd')),
-                ('place', models.CharField(blank=True, max_length=200, verbose_name='plaats')),
+                ('place', models.CharField(blank=True, max_length=200, verbose_name='plaats van het overleg')),
                 ('status', models.CharField(choices=[('planned', 'Gepland'), ('in_progress', 'Bezig'), ('closed', 'Afgerond')], default='planned', max_length=16, verbose_name='status')),
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='afgerond op')),
                 ('chair', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.membership', verbose_name='voorzitter')),
