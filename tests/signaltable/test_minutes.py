@@ -3,6 +3,7 @@ page, the PDF and the digest alike), the chair's copy alone has the annex of rev
 the chair's, for a closed meeting, audited per recipient."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from keten.core.clock import now, today
 from keten.core.errors import PermissionDenied, ValidationFailed
 from keten.core.privacy import DataCategory
 from keten.identity.models import AttributeKind, Entity, EntityKind, IdentityAttribute, Subject
-from keten.intake.models import Signal
+from keten.intake.models import PersonRole, Signal, SignalPerson
 from keten.notifications.models import Notification
 from keten.policy.purposes import Purpose
 from keten.signaltable.minutes import as_text, digest, minutes_copy
@@ -91,6 +92,7 @@ def table(demo):
                                      created_by=police.user)
     IdentityAttribute.objects.create(subject=subject, kind=AttributeKind.NAME, value=REVEALED_NAME.lower(),
                                      display=REVEALED_NAME, added_by=police.user)
+    SignalPerson.objects.create(signal=signal, role=PersonRole.PRESUMED_VICTIM, subject=subject)
     phone = Entity.objects.create(kind=EntityKind.PHONE, value=REVEALED_PHONE, display=REVEALED_PHONE,
                                   owner=police.organisation, municipality=signal.municipality, created_by=police.user)
     for target in ({"subject": subject}, {"entity": phone}):
@@ -126,8 +128,9 @@ def test_the_reveal_annex_is_only_in_the_chairs_copy_and_never_holds_the_reveale
     chair = _text(demo, table, "table_chair")
     reference = table["dossier"].reference
     assert "Bijlage: onthulde identiteiten" in chair
-    assert f"onthulde een persoon in dossier {reference}" in chair
-    assert f"onthulde telefoonnummer in dossier {reference}" in chair
+    # The person by the alias the table used for them in that dossier, the entity by its kind.
+    assert re.search(rf"onthulde Persoon [A-Z]+ in dossier {reference}", chair)
+    assert f"onthulde Telefoonnummer in dossier {reference}" in chair
     assert REVEAL_REASON in chair and "doel: Opsporing" in chair and "Rechercheur (AVIM)" in chair
     for value in (REVEALED_NAME, REVEALED_NAME.lower(), REVEALED_PHONE, table["subject"].public_id):
         assert value not in chair

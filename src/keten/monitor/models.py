@@ -70,3 +70,85 @@ class ExportJob(BaseModel):
     @property
     def is_stalled(self) -> bool:
         return not self.is_finished and self.updated_at < now() - EXPORT_STALLED_AFTER
+
+
+# --- Pre-aggregated figures (ADR 0014) ---------------------------------------------------------------------------
+# Counts of signals per month of registration × municipality, kept by keten.monitor.facts so that a national view
+# adds up a few hundred thousand small rows instead of a million signals. Raw counts, before disclosure control:
+# read only by keten.monitor.facts, and everything they give goes through keten.monitor.disclosure.
+
+
+class SignalFact(models.Model):
+    """How many signals registered in `month` in `municipality` fall in one `category` of one `dimension` (for the
+    month dimension the category is the month itself); `form` is "" for every signal, else only signals naming it."""
+
+    month = models.DateField()
+    municipality = models.ForeignKey("regions.Municipality", on_delete=models.DO_NOTHING, db_constraint=False,
+                                     related_name="+")
+    form = models.CharField(max_length=16, blank=True)
+    dimension = models.CharField(max_length=8)
+    category = models.CharField(max_length=32)
+    count = models.PositiveIntegerField()
+
+    privacy_categories = dict.fromkeys(["id", "month", "municipality", "form", "dimension", "category", "count"],
+                                       C.AGGREGATE)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "municipality", "form", "dimension", "category"],
+                                               name="signal_fact_unique")]
+        indexes = [models.Index(fields=["form", "month"], name="signal_fact_read_idx",
+                                include=["dimension", "municipality", "category", "count"])]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.municipality_id} {self.dimension}={self.category}: {self.count}"
+
+
+class LeadTimeFact(models.Model):
+    """How many signals registered in `month` in `municipality` took `tenths` tenths of a day (rounded) to reach
+    step `kind` (keten.monitor.selectors.LeadTime): a histogram the median and 90th percentile are read from
+    exactly, at the precision the monitor publishes them."""
+
+    month = models.DateField()
+    municipality = models.ForeignKey("regions.Municipality", on_delete=models.DO_NOTHING, db_constraint=False,
+                                     related_name="+")
+    form = models.CharField(max_length=16, blank=True)
+    kind = models.CharField(max_length=12)
+    tenths = models.IntegerField()
+    count = models.PositiveIntegerField()
+
+    privacy_categories = dict.fromkeys(["id", "month", "municipality", "form", "kind", "tenths", "count"],
+                                       C.AGGREGATE)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "municipality", "form", "kind", "tenths"],
+                                               name="lead_time_fact_unique")]
+        indexes = [models.Index(fields=["form", "kind", "month"], name="lead_time_fact_read_idx",
+                                include=["municipality", "tenths", "count"])]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.municipality_id} {self.kind} {self.tenths / 10} d: {self.count}"
+
+
+class StaleSlice(models.Model):
+    """A month × municipality whose facts a write changed: counted again before the next figures are read."""
+
+    month = models.DateField()
+    municipality = models.CharField(max_length=8)
+
+    privacy_categories = dict.fromkeys(["id", "month", "municipality"], C.AGGREGATE)
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.municipality}"
+
+
+class FactsState(models.Model):
+    """One row: when the facts were last counted again in full, and when a stale slice was last brought up to date.
+    No row: never counted yet."""
+
+    rebuilt_at = models.DateTimeField()
+    refreshed_at = models.DateTimeField()
+
+    privacy_categories = dict.fromkeys(["id", "rebuilt_at", "refreshed_at"], C.OPERATIONAL)
+
+    def __str__(self):
+        return f"facts {self.rebuilt_at:%Y-%m-%d %H:%M}"

@@ -19,6 +19,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     Window,
 )
@@ -46,6 +47,7 @@ from keten.policy.rules import Effect, Relation
 from keten.referrals.models import Referral, ReferralStatus, StepAction
 from keten.regions.models import LayerKind, Municipality, Region
 from keten.regions.selectors import sort_key
+from keten.signaltable.models import TableDecision
 from keten.socialmap import ondergrens
 from keten.trajectories.models import Phase, Trajectory
 
@@ -191,43 +193,55 @@ def signals_in(*, scope: Scope, filters: MonitorFilters) -> QuerySet[Signal]:
 
 
 def signal_counts(*, scope: Scope, filters: MonitorFilters, dimension: str) -> Counts:
-    """Signals per region of the chosen layer × month, form, reporter type or hard indicator. Grouped by the
-    database per municipality (a few hundred rows at most), then added up per region."""
+    """Signals per region of the chosen layer × month, form, reporter type or hard indicator, counted from the
+    source tables (the dashboard reads the same figures from keten.monitor.facts). Grouped by the database per
+    municipality (a few hundred rows at most), then added up per region."""
     regions = regions_in_scope(scope=scope, layer=filters.layer)
     signals = signals_in(scope=scope, filters=filters)
     if dimension == Dimension.FORM:
-        grouped, categories = _form_counts(signals), [*ExploitationForm.choices, (MULTIPLE_FORMS,
-                                                                                  _("Meer dan één vorm"))]
+        grouped = _form_counts(signals)
     elif dimension == Dimension.HARD_INDICATOR:
-        grouped, categories = _hard_counts(signals), [(HARD, _("Met een hard signaal")),
-                                                      (NO_HARD, _("Zonder hard signaal"))]
+        grouped = _hard_counts(signals)
     else:
-        expression, categories = _dimension(dimension, filters)
-        grouped = (signals.annotate(category=expression).order_by()
-                   .values_list("municipality_id", "category").annotate(count=Count("pk")))
+        expression = TruncMonth("created_at") if dimension == Dimension.MONTH else _REPORTER
+        grouped = [(municipality, category.date() if isinstance(category, datetime) else category, count)
+                   for municipality, category, count in signals.annotate(category=expression).order_by()
+                   .values_list("municipality_id", "category").annotate(count=Count("pk"))]
+    return count_table(regions, count_categories(dimension, filters), grouped,
+                       drop_unused=dimension == Dimension.REPORTER)
+
+
+def count_categories(dimension: str, filters: MonitorFilters) -> list[tuple]:
+    """The columns (code, label) of a count table, in order."""
+    if dimension == Dimension.MONTH:
+        return [(month, month_label(month)) for month in filters.months]
+    if dimension == Dimension.FORM:
+        return [*ExploitationForm.choices, (MULTIPLE_FORMS, _("Meer dan één vorm"))]
+    if dimension == Dimension.REPORTER:
+        return [*OrganisationType.choices, (PUBLIC_GUIDE_REPORTER, _("Aanmeldwijzer (zonder inloggen)"))]
+    if dimension == Dimension.HARD_INDICATOR:
+        return [(HARD, _("Met een hard signaal")), (NO_HARD, _("Zonder hard signaal"))]
+    raise ValueError(f"Unknown dimension {dimension!r}")
+
+
+def count_table(regions: Regions, categories: list[tuple], grouped, *, drop_unused: bool = False) -> Counts:
+    """(municipality, category, count) rows added up per region; with `drop_unused`, columns nobody counted in
+    are left out (fourteen kinds of reporter, most of which never report in a region)."""
     index = {code: row for row, code in enumerate(regions.codes)}
     columns = {code: column for column, (code, _label) in enumerate(categories)}
     table = [[0] * len(categories) for _code in regions.codes]
-    for municipality, category, count in grouped:
-        key = category.date() if isinstance(category, datetime) else category
+    for municipality, key, count in grouped:
         for region in regions.of_municipality.get(municipality, ()):
             if key in columns:
                 table[index[region]][columns[key]] += count
-    if dimension == Dimension.REPORTER:  # fourteen kinds of reporter: leave out those that never reported
+    if drop_unused:
         used = [column for column in range(len(categories)) if any(row[column] for row in table)]
         categories = [categories[column] for column in used]
         table = [[row[column] for column in used] for row in table]
     return Counts(regions=regions, categories=tuple(categories), counts=tuple(tuple(row) for row in table))
 
 
-def _dimension(dimension: str, filters: MonitorFilters):
-    """The SQL expression that puts a signal in a column, and the columns (code, label) in order."""
-    if dimension == Dimension.MONTH:
-        return TruncMonth("created_at"), [(month, month_label(month)) for month in filters.months]
-    if dimension == Dimension.REPORTER:
-        return (Coalesce(F("reporter_organisation__type"), Value(PUBLIC_GUIDE_REPORTER), output_field=CharField()),
-                [*OrganisationType.choices, (PUBLIC_GUIDE_REPORTER, _("Aanmeldwijzer (zonder inloggen)"))])
-    raise ValueError(f"Unknown dimension {dimension!r}")
+_REPORTER = Coalesce(F("reporter_organisation__type"), Value(PUBLIC_GUIDE_REPORTER), output_field=CharField())
 
 
 # A signal's forms and hard indicators are other tables. Putting a signal in its column by a subquery per signal
@@ -280,12 +294,14 @@ def month_label(month: date) -> str:
 class LeadTime(StrEnum):
     TRIAGE = "triage"
     TABLE = "table"
+    DECISION = "decision"
     ACCEPTANCE = "acceptance"
 
 
 LEAD_TIME_LABELS = {
     LeadTime.TRIAGE: gettext_lazy("Signaal tot triage"),
     LeadTime.TABLE: gettext_lazy("Signaal tot Signaaltafel"),
+    LeadTime.DECISION: gettext_lazy("Signaal tot besluit van de Signaaltafel"),
     LeadTime.ACCEPTANCE: gettext_lazy("Aanmelding tot aanname"),
 }
 
@@ -312,6 +328,15 @@ def lead_times(*, scope: Scope, filters: MonitorFilters, kind: str) -> Durations
         reached_at = Min("steps__at", filter=Q(steps__action=StepAction.ACCEPTED))
         # From sending, not from writing: a referral drafted at the table waits for no coordinator until sent.
         started_at = Min("steps__at", filter=Q(steps__action=StepAction.SENT))
+    elif kind == LeadTime.DECISION:
+        records = signals_in(scope=scope, filters=filters)
+        # The first decision on a dossier that holds the signal, once it was registered. A subquery per signal:
+        # this source reading is the reference the dashboard's facts are checked against, not what a view runs.
+        first = (TableDecision.objects.filter(dossier__memberships__signal=OuterRef("pk"),
+                                              dossier__memberships__is_active=True,
+                                              decided_at__gte=OuterRef("created_at"))
+                 .order_by("decided_at").values("decided_at")[:1])
+        reached_at, started_at = Subquery(first), F("created_at")
     else:
         records = signals_in(scope=scope, filters=filters)
         status = Status.TRIAGE if kind == LeadTime.TRIAGE else Status.AT_TABLE

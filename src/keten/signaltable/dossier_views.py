@@ -16,6 +16,7 @@ from keten.accounts.permissions import deny, role_required
 from keten.core.clock import today
 from keten.core.errors import PermissionDenied, ValidationFailed
 from keten.signaltable.dossier_selectors import dossier_cast, dossier_view
+from keten.signaltable.explanations import dossier_links
 from keten.signaltable.models import ActionStatus, MeetingStatus
 from keten.signaltable.network import network_svg, ties
 from keten.signaltable.reveals import REASON_LIMIT, reveal, reveal_purposes, why_no_reveal
@@ -68,7 +69,7 @@ def dossier_detail(request, dossier_id):
         return deny(request, error.message)
     return render(request, "signaltable/dossier_detail.html", {
         "view": view, "dossier": dossier, "dossier_signals": view.readable_signals, "network": _network(view),
-        "ties": ties(view), "may_reveal": bool(reveal_purposes(actor))})
+        "ties": ties(view), "may_reveal": bool(reveal_purposes(actor)), "links": dossier_links(actor, dossier)})
 
 
 @require_GET

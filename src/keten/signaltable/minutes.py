@@ -18,23 +18,20 @@ from django.utils.translation import ngettext
 
 from keten.accounts.actor import Actor
 from keten.accounts.models import Membership
-from keten.accounts.roles import Role
 from keten.audit.services import record as audit
 from keten.core.clock import today
 from keten.core.privacy import DataCategory as C
-from keten.identity.models import EntityKind
 from keten.intake.models import ExploitationForm
 from keten.policy.decisions import Decision, decide, fetch_with_relations
-from keten.policy.purposes import Purpose
 from keten.signaltable.models import (
     AgendaItem,
     Dossier,
-    IdentityReveal,
     Meeting,
     MeetingStatus,
     TableAction,
     TableDecision,
 )
+from keten.signaltable.reveals import AnnexEntry, reveals_for_annex
 from keten.signaltable.selectors import PURPOSE
 from keten.signaltable.summary import DossierSummary, summaries
 
@@ -89,16 +86,6 @@ class ItemCopy:
 
 
 @dataclass(frozen=True)
-class RevealCopy:
-    at: datetime
-    role: str
-    organisation: str
-    what: str
-    purpose: str
-    reason: str
-
-
-@dataclass(frozen=True)
 class MinutesCopy:
     meeting_id: object
     recipient_id: object
@@ -111,7 +98,7 @@ class MinutesCopy:
     chair: Participant
     participants: tuple[Participant, ...]
     items: tuple[ItemCopy, ...]
-    reveals: tuple[RevealCopy, ...] | None  # None: not the chair's copy
+    reveals: tuple[AnnexEntry, ...] | None  # None: not the chair's copy
     basis: str  # the legal basis of the reader's reading at the table ("" when no item was readable)
     mode: str  # policy's effect for that reading ("allow" or "pseudonymise"; "" when no item was readable)
 
@@ -189,24 +176,6 @@ def _action(action: TableAction, reader: _Reader, on: date) -> ActionCopy:
                       outcome=action.outcome if shown else None)
 
 
-def _reveals(meeting: Meeting) -> tuple[RevealCopy, ...]:
-    """The annex: read field by field, so that a revealed value is never even loaded."""
-    rows = IdentityReveal.objects.filter(meeting=meeting).order_by("at", "id").values_list(
-        "at", "membership__role", "membership__organisation__name", "dossier__reference", "subject_id",
-        "entity__kind", "purpose", "reason")
-    found = []
-    for at, role, organisation, reference, subject_id, entity_kind, purpose, reason in rows:
-        if subject_id:
-            what = _("een persoon in dossier {reference}").format(reference=reference)
-        else:
-            kind = EntityKind(entity_kind).label if entity_kind in EntityKind.values else entity_kind
-            what = _("{kind} in dossier {reference}").format(kind=str(kind).lower(), reference=reference)
-        found.append(RevealCopy(at=at, role=str(Role(role).label), organisation=organisation, what=what,
-                                purpose=str(Purpose(purpose).label) if purpose in Purpose.values else purpose,
-                                reason=reason))
-    return tuple(found)
-
-
 def minutes_copy(meeting: Meeting, recipient: Membership, *, viewer: Membership | None = None) -> MinutesCopy:
     """The minutes as `recipient`'s organisation may see them. Pure read: nothing is audited here (see
     minutes_read). With `viewer` (the chair previewing another participant's copy) a part is shown only when
@@ -249,7 +218,7 @@ def minutes_copy(meeting: Meeting, recipient: Membership, *, viewer: Membership 
         region=meeting.region.name, scheduled_at=meeting.scheduled_at, place=meeting.place,
         status=str(meeting.get_status_display()), is_closed=meeting.status == MeetingStatus.CLOSED,
         chair=_participant(meeting.chair), participants=tuple(_participant(m) for m in participants),
-        items=tuple(copies), reveals=_reveals(meeting) if recipient.pk == meeting.chair_id else None,
+        items=tuple(copies), reveals=tuple(reveals_for_annex(meeting)) if recipient.pk == meeting.chair_id else None,
         basis=basis, mode=mode)
 
 
@@ -370,9 +339,9 @@ def action_lines(action: ActionCopy) -> list[str]:
     return lines
 
 
-def reveal_line(reveal: RevealCopy) -> str:
-    return _("{moment}: {role} ({organisation}) onthulde {what}; doel: {purpose}; reden: {reason}").format(
-        moment=_moment(reveal.at), role=reveal.role, organisation=reveal.organisation, what=reveal.what,
+def reveal_line(reveal: AnnexEntry) -> str:
+    return _("{moment}: {by} onthulde {what} in dossier {reference}; doel: {purpose}; reden: {reason}").format(
+        moment=_moment(reveal.at), by=reveal.by, what=reveal.what, reference=reveal.dossier,
         purpose=reveal.purpose, reason=reveal.reason)
 
 

@@ -524,3 +524,37 @@ class IdentifierToken(BaseModel):
 
     def __str__(self):
         return f"{self.kind} token"
+
+
+# --- Link explanations ----------------------------------------------------------------------------------------------
+
+
+class SignalLink(BaseModel):
+    """Why a run linked two signals: the engine's probability and match weight (in bits, the prior included) of
+    the strongest link between their records, and per field its agreement level and weight in bits. Field names,
+    levels and weights only: never a value, so the table can be shown why without being shown whom. `verdict` is
+    set when a person's verdict forced the link (keten.linking: "same" is a link of probability 1)."""
+
+    run = models.ForeignKey(LinkRun, on_delete=models.CASCADE, related_name="signal_links")
+    signal_a = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="+")
+    signal_b = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("kans"))
+    weight = models.FloatField(_("gewicht in bits"))
+    prior = models.FloatField(_("startgewicht in bits"))
+    contributions = models.JSONField(_("bijdragen per veld"), default=list)  # [{field, level, weight}]
+    verdict = models.CharField(_("oordeel"), max_length=16, choices=Verdict.choices, blank=True)
+
+    privacy_categories = {**BASE_MODEL_CATEGORIES, **dict.fromkeys(
+        ["run", "signal_a", "signal_b", "score", "weight", "prior", "contributions", "verdict"], C.OPERATIONAL)}
+
+    class Meta:
+        ordering = ["run", "-score"]
+        verbose_name = _("koppeling tussen signalen")
+        verbose_name_plural = _("koppelingen tussen signalen")
+        constraints = [models.UniqueConstraint(fields=["run", "signal_a", "signal_b"], name="signal_link_unique"),
+                       models.CheckConstraint(name="signal_link_two_signals",
+                                              condition=~models.Q(signal_a=models.F("signal_b")))]
+        indexes = [models.Index(fields=["run", "signal_b"], name="signal_link_b_idx")]
+
+    def __str__(self):
+        return f"{self.signal_a_id} / {self.signal_b_id}: {self.score:.2f}"

@@ -4,6 +4,7 @@ linking run over all signals."""
 import time
 from collections.abc import Callable
 
+import numpy as np
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -13,13 +14,17 @@ from keten.core.clock import now
 from keten.core.errors import PermissionDenied, ValidationFailed
 from keten.intake.models import Signal
 from keten.linking import Decision, LinkResult, link
+from keten.linking.compare import FIELDS, compare
+from keten.linking.engine import CHUNK
 from keten.policy.decisions import decide
 from keten.policy.purposes import ROLE_PURPOSES, Purpose
 from keten.signaltable.adapter import SignalRecords, signal_records
-from keten.signaltable.models import ClusterKind, LinkDecision, LinkRun, SignalCluster, Verdict
+from keten.signaltable.models import ClusterKind, LinkDecision, LinkRun, SignalCluster, SignalLink, Verdict
 
 #: A value held by more signals than this makes no bundle (a shelter's phone, a big employer's address).
 BUNDLE_CAP = 25
+#: Explanations are inserted in batches of this size (a national run stores hundreds of thousands).
+LINK_BATCH = 5_000
 
 
 @transaction.atomic
@@ -78,7 +83,8 @@ def link_rebuild(*, progress: Callable[[str, float], None] | None = None) -> tup
 
 @transaction.atomic
 def link_run_store(*, found: SignalRecords, result: LinkResult, started_at, seconds: float) -> LinkRun:
-    """One run and its bundles: per person cluster and per shared value, the signals in it (two or more)."""
+    """One run and its bundles: per person cluster and per shared value, the signals in it (two or more); and per
+    pair of signals the engine linked, why (SignalLink: field names, levels and weights, never a value)."""
     rows = []
     for number, cluster in enumerate(result.clusters(min_size=2)):
         signals = sorted({found.signal_of[record_id] for record_id in cluster})
@@ -97,5 +103,56 @@ def link_run_store(*, found: SignalRecords, result: LinkResult, started_at, seco
                                  seconds=seconds)
     SignalCluster.objects.bulk_create(
         SignalCluster(run=run, cluster_key=key, kind=kind, signal_id=signal) for key, kind, signal in rows)
+    SignalLink.objects.bulk_create(_signal_links(run, found, result), batch_size=LINK_BATCH)
     audit(actor=None, action="create", target=run, purpose=Purpose.TABLE_MEETING)
     return run
+
+
+def _signal_links(run: LinkRun, found: SignalRecords, result: LinkResult) -> list[SignalLink]:
+    """Per pair of different signals the strongest link between their records (a person's "same" first), with
+    its explanation. One vectorised pass over the run's links, with the engine's own comparison and field weights
+    (what LinkResult.explain does for one pair): no per-link work outside numpy but building the rows."""
+    table, n = result.table, len(result.table)
+    if not len(result.a):
+        return []
+    signals = sorted(set(found.signal_of.values()))  # string order of UUIDs is their order: a < b by id
+    number = {signal: index for index, signal in enumerate(signals)}
+    signal_of = np.fromiter((number[found.signal_of[record]] for record in table.ids), dtype=np.int64, count=n)
+    x, y = np.minimum(result.a, result.b), np.maximum(result.a, result.b)
+    p = result.probability
+    forced = {pair: decision.verdict for pair, decision in result.verdicts.items()
+              if decision.verdict == Verdict.SAME}
+    is_forced = np.isin(x * n + y, np.array([a * n + b for a, b in forced], dtype=np.int64))
+    sx, sy = signal_of[x], signal_of[y]
+    apart = sx != sy
+    x, y, p, is_forced = x[apart], y[apart], p[apart], is_forced[apart]
+    low, high = np.minimum(sx[apart], sy[apart]), np.maximum(sx[apart], sy[apart])
+    key = low * len(signals) + high
+    order = np.lexsort((-p, ~is_forced, key))
+    first = order[np.r_[True, key[order][1:] != key[order][:-1]]] if len(order) else order
+    x, y, p, low, high = x[first], y[first], p[first], low[first], high[first]
+
+    model, frequencies = result.model, result.frequencies
+    common = frequencies.common(model.common_cap)
+    prior = float(model.prior_bits)
+    links = []
+    for start in range(0, len(x), CHUNK):
+        part = slice(start, start + CHUNK)
+        comparison = compare(table, table, x[part], y[part], result.similarity, common)
+        bits = model.field_bits(comparison, frequencies)
+        parts: list[list[dict]] = [[] for _ in range(len(comparison))]
+        for spec in FIELDS:
+            levels, weights = comparison.levels[spec.name].tolist(), bits[spec.name].tolist()
+            for row, (level, weight) in enumerate(zip(levels, weights, strict=True)):
+                if level >= 0:  # unknown on one side: counts neither way, and is not shown
+                    parts[row].append({"field": spec.name, "level": spec.levels[level], "weight": round(weight, 3)})
+        totals = np.full(len(comparison), prior)
+        for weights in bits.values():
+            totals += weights
+        for row, (i, j, chance, a, b, weight) in enumerate(zip(
+                x[part].tolist(), y[part].tolist(), p[part].tolist(), low[part].tolist(), high[part].tolist(),
+                totals.tolist(), strict=True)):
+            links.append(SignalLink(run=run, signal_a_id=signals[a], signal_b_id=signals[b], score=chance,
+                                    weight=weight, prior=prior, contributions=parts[row],
+                                    verdict=forced.get((i, j), "")))
+    return links
