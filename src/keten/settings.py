@@ -355,7 +355,9 @@ KETEN_DEMO_CREDENTIALS = VAR_DIR / "demo-credentials.json"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Jobs `manage.py worker` enqueues periodically: (dotted path of a django-tasks task, every so many seconds).
 KETEN_PERIODIC_TASKS = [("keten.intake.tasks.scan_deadlines", 60), ("keten.referrals.tasks.escalate_overdue", 60),
-                        ("keten.trajectories.tasks.notify_alerts", 3600)]
+                        ("keten.trajectories.tasks.notify_alerts", 3600),
+                        # The monitor's figures counted again in full (ADR 0014): writes without model signals.
+                        ("keten.monitor.tasks.rebuild_facts", 3600)]
 
 # A database cache: shared by every web process, so a used TOTP code cannot be replayed on another worker.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "keten_cache"}}

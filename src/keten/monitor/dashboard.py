@@ -3,14 +3,16 @@ one through keten.monitor.disclosure, with their labels, a chart and the notes o
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.formats import number_format
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from keten.monitor import selectors
+from keten.monitor import facts, selectors, table_selectors
 from keten.monitor.charts import Chart, bar_chart
 from keten.monitor.disclosure import ProtectedTable, protect, protect_together, statistic_publishable
 from keten.monitor.selectors import LEAD_TIME_LABELS, Dimension, Durations, LeadTime, MonitorFilters, Scope
@@ -61,6 +63,7 @@ class Dashboard:
     min_cell: int
     rounding: int
     has_rest: bool
+    rebuilt_at: datetime | None = None  # when the facts were last counted in full (keten.monitor.facts)
 
     def table(self, slug: str) -> Table | None:
         return next((table for table in self.tables if table.slug == slug), None)
@@ -81,6 +84,11 @@ class Dashboard:
         notes.append(_("Een signaal met meer dan één vorm van uitbuiting telt één keer, in de kolom ‘Meer dan één "
                        "vorm’. Doorlooptijden staan alleen bij ten minste {limit} signalen of aanmeldingen.")
                      .format(limit=self.min_cell))
+        if self.rebuilt_at:
+            notes.append(_("Nieuwe signalen, stappen en besluiten tellen direct mee. Wijzigingen in bulk (zoals "
+                           "imports en samengevoegde dossiers) tellen mee vanaf de volledige herberekening; de "
+                           "laatste was op {moment}.").format(
+                moment=date_format(timezone.localtime(self.rebuilt_at), "j F Y, H:i")))
         if settings.KETEN_MONITOR_CACHE_SECONDS:
             notes.append(ngettext("De cijfers worden één minuut bewaard: ze kunnen zo oud zijn.",
                                   "De cijfers worden {minutes} minuten bewaard: ze kunnen zo oud zijn.",
@@ -99,9 +107,11 @@ COUNT_TABLES = (
 LEAD_TIMES = "doorlooptijden"
 OPEN_TRAJECTORIES = "open-trajecten"
 TRAJECTORY_DURATIONS = "trajectduur"
+TABLE_DECISIONS = "tafelbesluiten"
+TABLE_ACTIONS = "tafelacties"
 ONDERGRENS = "ondergrens"
 SLUGS = (*(slug for slug, _dimension in COUNT_TABLES), LEAD_TIMES, OPEN_TRAJECTORIES, TRAJECTORY_DURATIONS,
-         ONDERGRENS)
+         TABLE_DECISIONS, TABLE_ACTIONS, ONDERGRENS)
 
 
 def build_dashboard(*, scope: Scope, filters: MonitorFilters) -> Dashboard:
@@ -130,8 +140,8 @@ def _cache_key(scope: Scope, filters: MonitorFilters) -> str:
 
 def _build(scope: Scope, filters: MonitorFilters) -> Dashboard:
     min_cell, rounding = settings.KETEN_MONITOR_MIN_CELL, settings.KETEN_MONITOR_ROUNDING
-    counts = {dimension: selectors.signal_counts(scope=scope, filters=filters, dimension=dimension)
-              for _slug, dimension in COUNT_TABLES}
+    state = facts.refresh()  # the slices writes marked since, counted again first: the figures are current
+    counts = facts.signal_counts(scope=scope, filters=filters)
     regions = counts[Dimension.MONTH].regions
     linked = protect_together([counts[dimension].counts for _slug, dimension in COUNT_TABLES], min_cell=min_cell,
                               rounding=rounding)
@@ -145,9 +155,11 @@ def _build(scope: Scope, filters: MonitorFilters) -> Dashboard:
     tables.append(_lead_time_table(scope, filters, regions, layer, min_cell))
     tables.append(_open_trajectories_table(scope, filters, layer, min_cell, rounding))
     tables.append(_trajectory_duration_table(scope, filters, min_cell))
+    tables.append(_table_decisions_table(scope, filters, layer, min_cell, rounding))
+    tables.append(_table_actions_table(scope, filters, layer, min_cell, rounding))
     tables.append(_ondergrens_table(scope, filters, layer))
     return Dashboard(scope=scope, filters=filters, tables=tuple(tables), min_cell=min_cell, rounding=rounding,
-                     has_rest=linked.has_rest)
+                     has_rest=linked.has_rest, rebuilt_at=state.rebuilt_at)
 
 
 def _rest_label() -> str:
@@ -210,8 +222,9 @@ def _with_share(row: Row) -> Row:
 
 def _lead_time_table(scope: Scope, filters: MonitorFilters, regions: selectors.Regions, layer: str,
                      min_cell: int) -> Table:
-    kinds = (LeadTime.TRIAGE, LeadTime.TABLE, LeadTime.ACCEPTANCE)
-    found = {kind: selectors.lead_times(scope=scope, filters=filters, kind=kind) for kind in kinds}
+    kinds = (LeadTime.TRIAGE, LeadTime.TABLE, LeadTime.DECISION, LeadTime.ACCEPTANCE)
+    found = {kind: (facts.lead_times if kind in facts.KEPT_LEAD_TIMES else selectors.lead_times)(
+        scope=scope, filters=filters, kind=kind) for kind in kinds}
 
     def figures(key: str) -> tuple[Figure, ...]:
         return tuple(figure for kind in kinds for figure in _statistics(found[kind], key, min_cell))
@@ -226,8 +239,9 @@ def _lead_time_table(scope: Scope, filters: MonitorFilters, regions: selectors.R
                  # Translators: "90%" is a percentage, not a placeholder.
                  # xgettext:no-python-format
                  description=_("Hoe lang het duurde van registratie tot de eerste stap naar triage of naar de "
-                               "Signaaltafel, en van aanmelding bij de zorgcoördinator tot aanname: de mediaan en "
-                               "de tijd waarbinnen 90% het haalde."),
+                               "Signaaltafel, tot het eerste besluit van de Signaaltafel over een dossier met het "
+                               "signaal, en van aanmelding bij de zorgcoördinator tot aanname: de mediaan en de "
+                               "tijd waarbinnen 90% het haalde."),
                  row_header=layer, columns=tuple(columns), rows=tuple(rows), chart=chart)
 
 
@@ -243,21 +257,47 @@ def _statistics(durations: Durations, key: str, min_cell: int) -> tuple[Figure, 
 
 def _open_trajectories_table(scope: Scope, filters: MonitorFilters, layer: str, min_cell: int,
                              rounding: int) -> Table:
-    counts = selectors.open_trajectories(scope=scope, filters=filters)
-    # Its own query (trajectories, not signals): protected on its own, totals included.
+    return _own_query_table(
+        OPEN_TRAJECTORIES, selectors.open_trajectories(scope=scope, filters=filters), layer, min_cell, rounding,
+        title=_("Lopende trajecten per fase"),
+        description=_("Trajecten die nu lopen, per gebied en per fase waarin ze nu zijn. De gekozen periode telt "
+                      "hier niet: een fase is alleen bekend zoals die vandaag is."),
+        chart_title=_("Lopende trajecten per fase, alle gebieden samen"))
+
+
+def _table_decisions_table(scope: Scope, filters: MonitorFilters, layer: str, min_cell: int,
+                           rounding: int) -> Table:
+    return _own_query_table(
+        TABLE_DECISIONS, table_selectors.table_decisions(scope=scope, filters=filters), layer, min_cell, rounding,
+        title=_("Besluiten van de Signaaltafel"),
+        description=_("Besluiten die de Signaaltafel in de periode nam, per gebied van het dossier en per soort "
+                      "besluit. Eén dossier kan meer besluiten krijgen."),
+        chart_title=_("Besluiten van de Signaaltafel per soort, alle gebieden samen"))
+
+
+def _table_actions_table(scope: Scope, filters: MonitorFilters, layer: str, min_cell: int, rounding: int) -> Table:
+    return _own_query_table(
+        TABLE_ACTIONS, table_selectors.open_actions(scope=scope, filters=filters), layer, min_cell, rounding,
+        title=_("Openstaande acties van de Signaaltafel"),
+        description=_("Acties die de Signaaltafel afsprak en die nog open staan, per gebied van het dossier: "
+                      "binnen de afgesproken termijn of eroverheen. De gekozen periode telt hier niet: of een actie "
+                      "open staat, is alleen bekend zoals het vandaag is."),
+        chart_title=_("Openstaande acties, alle gebieden samen"))
+
+
+def _own_query_table(slug: str, counts: selectors.Counts, layer: str, min_cell: int, rounding: int, *, title: str,
+                     description: str, chart_title: str) -> Table:
+    """A count table of its own query (not of signals): protected on its own, totals included."""
     protected = protect(counts.counts, min_cell=min_cell, rounding=rounding)
     columns = [str(label) for _code, label in counts.categories]
     rows = [Row(counts.regions.names[code], tuple(_count(value) for value in (*cells, total)))
             for code, cells, total in zip(counts.regions.codes, protected.cells, protected.row_totals, strict=True)]
     totals = Row(_("Totaal"), tuple(_count(value) for value in (*protected.column_totals, protected.total)),
                  is_total=True)
-    chart = bar_chart(_("Lopende trajecten per fase, alle gebieden samen"),
-                      [(column, figure.value, figure.text) for column, figure in zip(columns, totals.cells,
-                                                                                      strict=False)])
-    return Table(slug=OPEN_TRAJECTORIES, title=_("Lopende trajecten per fase"),
-                 description=_("Trajecten die nu lopen, per gebied en per fase waarin ze nu zijn. De gekozen "
-                               "periode telt hier niet: een fase is alleen bekend zoals die vandaag is."),
-                 row_header=layer, columns=(*columns, _("Totaal")), rows=(*rows, totals), chart=chart)
+    chart = bar_chart(chart_title, [(column, figure.value, figure.text)
+                                    for column, figure in zip(columns, totals.cells, strict=False)])
+    return Table(slug=slug, title=title, description=description, row_header=layer,
+                 columns=(*columns, _("Totaal")), rows=(*rows, totals), chart=chart)
 
 
 def _trajectory_duration_table(scope: Scope, filters: MonitorFilters, min_cell: int) -> Table:

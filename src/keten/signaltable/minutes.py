@@ -28,6 +28,7 @@ from keten.signaltable.models import (
     Dossier,
     Meeting,
     MeetingStatus,
+    MinutesDispatch,
     TableAction,
     TableDecision,
 )
@@ -239,6 +240,12 @@ def recipients(meeting: Meeting) -> list[Membership]:
     for membership in meeting.participants.select_related("organisation", "user", "region"):
         found.setdefault(membership.pk, membership)
     return list(found.values())
+
+
+def dispatches(meeting: Meeting):
+    """What was sent to whom, newest first, with each copy's fingerprint: the chair's record of sending."""
+    return (MinutesDispatch.objects.filter(meeting=meeting).select_related("recipient__organisation", "recipient__user")
+            .order_by("-at", "-id"))
 
 
 # --- The plain-text rendering and the digest -----------------------------------------------------------------------

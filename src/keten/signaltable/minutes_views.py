@@ -17,7 +17,6 @@ from keten.accounts.permissions import deny, role_required
 from keten.core.errors import PermissionDenied, ValidationFailed
 from keten.signaltable import minutes, minutes_services, selectors
 from keten.signaltable.minutes_pdf import minutes_pdf
-from keten.signaltable.models import MinutesDispatch
 
 table_pages = role_required(*selectors.TABLE_ROLES)
 chair_pages = role_required(*selectors.CHAIR_ROLES)
@@ -61,8 +60,7 @@ def minutes_page(request, meeting_id):
     return render(request, "signaltable/minutes.html", {
         "meeting": meeting, "copy": copy, "is_chair": chair, "own": recipient.pk == actor.membership.pk,
         "recipients": minutes.recipients(meeting) if chair else (),
-        "dispatches": (MinutesDispatch.objects.filter(meeting=meeting).select_related(
-            "recipient__organisation", "recipient__user").order_by("-at", "-id") if chair else ()),
+        "dispatches": minutes.dispatches(meeting) if chair else (),
         "shielded_notes": minutes.shielded_notes(), "shielded_police": minutes.shielded_police(),
     })
 
