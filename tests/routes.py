@@ -74,6 +74,9 @@ ROUTES = {
     "closed-email": (NOBODY, {}, "GET"),
     "set_language": (PUBLIC, {}, "POST"),
     "web:home": (PUBLIC, {}, "GET"),
+    # For Prometheus with the bearer token of KETEN_METRICS_TOKEN only; without one set (as here) it answers 404 to
+    # everyone, logged in or not. The token path is tested in tests/web/test_metrics.py.
+    "web:metrics": (NOBODY, {}, "GET"),
     "policy:guide": (PUBLIC, {}, "GET"),
     # The public HSDS 3.0 API of the social map: read-only, open to all; never a confidential location.
     "hsds:index": (PUBLIC, {}, "GET"),
@@ -189,6 +192,7 @@ ROUTES = {
     "signaltable:dossier": (roles(*TABLE_ROLES), {"dossier_id": NO_ID}, "GET"),
     "signaltable:dossier-network": (roles(*TABLE_ROLES), {"dossier_id": NO_ID}, "GET"),
     "signaltable:dossier-reveal": (roles(*TABLE_ROLES), {"dossier_id": NO_ID}, "GET"),
+    "signaltable:link-verdict": (roles(*TABLE_ROLES), {"dossier_id": NO_ID}, "POST"),
     # signaltable: dossier changes
     "signaltable:dossier-create": (roles(*TABLE_ROLES), {}, "POST"),
     "signaltable:dossier-add-signal": (roles(*TABLE_ROLES), {"dossier_id": NO_ID}, "POST"),
@@ -199,6 +203,7 @@ ROUTES = {
     "signaltable:meeting-list": (roles(*TABLE_ROLES), {}, "GET"),
     "signaltable:meeting-create": (roles(R.TABLE_CHAIR), {}, "GET"),
     "signaltable:meeting": (roles(*TABLE_ROLES), {"meeting_id": NO_ID}, "GET"),
+    "signaltable:meeting-participants": (roles(R.TABLE_CHAIR), {"meeting_id": NO_ID}, "GET"),
     "signaltable:meeting-agenda": (roles(R.TABLE_CHAIR), {"meeting_id": NO_ID}, "POST"),
     "signaltable:agenda-item": (roles(*TABLE_ROLES), {"meeting_id": NO_ID, "item_id": NO_ID}, "GET"),
     "signaltable:action-update": (roles(*TABLE_ROLES), {"action_id": NO_ID}, "GET"),

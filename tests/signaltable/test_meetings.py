@@ -464,3 +464,21 @@ def test_the_chair_invites_more_participants_and_they_are_told_once(table, demo,
     assert Notification.objects.filter(key=f"table-meeting-{meeting.pk}").count() == 2  # member once, coordinator
     with pytest.raises(PermissionDenied):
         services.meeting_update_participants(actor=Actor.of(demo["table_member"]), meeting=meeting, participants=[])
+
+
+def test_the_chair_changes_the_participants_on_a_page_and_only_the_chair(table, demo, client_for):
+    meeting = services.meeting_schedule(actor=_chair(table), scheduled_at=now() + 7 * DAYS, place="",
+                                        participants=[demo["table_member"]])
+    url = f"/signaaltafel/overleggen/{meeting.pk}/deelnemers/"
+    chair = client_for("table_chair")
+    page = chair.get(url)
+    assert page.status_code == 200 and "Deelnemers opslaan" in page.content.decode()
+    coordinator = demo["care_coordinator"]
+    response = chair.post(url, {"participants": [str(demo["table_member"].pk), str(coordinator.pk)]})
+    assert response.status_code == 302
+    assert set(meeting.participants.values_list("pk", flat=True)) == {
+        table["chair"].pk, demo["table_member"].pk, coordinator.pk}
+    assert AuditEvent.objects.filter(object_id=str(meeting.pk), action="update").exists()
+    assert client_for("table_member").get(url).status_code == 403
+    outsider = chair.post(url, {"participants": [str(demo["care_worker"].pk)]})
+    assert outsider.status_code == 400 and coordinator in meeting.participants.all()

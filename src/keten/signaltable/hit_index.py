@@ -43,13 +43,19 @@ def token_of(kind: str, value: str) -> str:
 # --- incremental: receivers (connected in SignaltableConfig.ready) -------------------------------------------------
 
 
-def entity_saved(sender, instance: Entity, **kwargs) -> None:
+def entity_saved(sender, instance: Entity, created: bool = False, **kwargs) -> None:
+    # A new row has no index row yet: one INSERT, nothing to look up or delete (registering a signal saves
+    # its new entities one by one, so this runs on the registration's path).
     if instance.kind not in ENTITY_KINDS:
-        IdentifierToken.objects.filter(entity_id=instance.pk).delete()
+        if not created:
+            IdentifierToken.objects.filter(entity_id=instance.pk).delete()
         return
-    IdentifierToken.objects.update_or_create(entity_id=instance.pk, defaults={
-        "kind": instance.kind, "token": token_of(instance.kind, instance.value),
-        "organisation_id": instance.owner_id, "municipality_id": instance.municipality_id})
+    values = {"kind": instance.kind, "token": token_of(instance.kind, instance.value),
+              "organisation_id": instance.owner_id, "municipality_id": instance.municipality_id}
+    if created:
+        IdentifierToken.objects.create(entity_id=instance.pk, **values)
+    else:
+        IdentifierToken.objects.update_or_create(entity_id=instance.pk, defaults=values)
 
 
 def entity_deleted(sender, instance: Entity, **kwargs) -> None:
@@ -57,17 +63,32 @@ def entity_deleted(sender, instance: Entity, **kwargs) -> None:
     IdentifierToken.objects.filter(entity_id=instance.pk).delete()
 
 
-def attribute_saved(sender, instance: IdentityAttribute, **kwargs) -> None:
+def attribute_saved(sender, instance: IdentityAttribute, created: bool = False, raw: bool = False,
+                    **kwargs) -> None:
     if instance.kind not in ATTRIBUTE_KINDS:
-        IdentifierToken.objects.filter(attribute_id=instance.pk).delete()
+        if not created:
+            IdentifierToken.objects.filter(attribute_id=instance.pk).delete()
         return
-    subject = Subject.objects.filter(pk=instance.subject_id).values_list("owner_id", "municipality_id").first()
+    subject = _keeper_of(instance, raw)
     if subject is None:  # a fixture loading rows in any order: `rebuild()` afterwards catches up
         return
     owner_id, municipality_id = subject
-    IdentifierToken.objects.update_or_create(attribute_id=instance.pk, defaults={
-        "kind": instance.kind, "token": token_of(instance.kind, instance.value),
-        "organisation_id": owner_id, "municipality_id": municipality_id})
+    values = {"kind": instance.kind, "token": token_of(instance.kind, instance.value),
+              "organisation_id": owner_id, "municipality_id": municipality_id}
+    if created:
+        IdentifierToken.objects.create(attribute_id=instance.pk, **values)
+    else:
+        IdentifierToken.objects.update_or_create(attribute_id=instance.pk, defaults=values)
+
+
+def _keeper_of(attribute: IdentityAttribute, raw: bool) -> tuple | None:
+    """(owner_id, municipality_id) of the attribute's subject: from the subject the attribute was saved with
+    when it carries one (no query), else read."""
+    if not raw and IdentityAttribute.subject.is_cached(attribute):
+        subject = attribute.subject
+        if subject.pk == attribute.subject_id:
+            return subject.owner_id, subject.municipality_id
+    return Subject.objects.filter(pk=attribute.subject_id).values_list("owner_id", "municipality_id").first()
 
 
 def attribute_deleted(sender, instance: IdentityAttribute, **kwargs) -> None:

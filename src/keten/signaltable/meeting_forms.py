@@ -41,6 +41,18 @@ class MeetingForm(forms.Form):
             self.fields["participants"].queryset = candidates
 
 
+class ParticipantsForm(forms.Form):
+    participants = MembershipChoices(label=_("Deelnemers"), queryset=Membership.objects.none(), required=False,
+                                     widget=forms.CheckboxSelectMultiple,
+                                     help_text=_("U bent als voorzitter altijd deelnemer. Nieuwe deelnemers krijgen "
+                                                 "een uitnodiging."))
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if candidates is not None:
+            self.fields["participants"].queryset = candidates
+
+
 class AgendaForm(forms.Form):
     ACTIONS = ("propose", "add", "move", "remove", "start", "close")
 

@@ -21,6 +21,7 @@ from keten.signaltable.meeting_forms import (
     AssessmentForm,
     DecisionForm,
     MeetingForm,
+    ParticipantsForm,
 )
 from keten.signaltable.models import MeetingStatus
 from keten.signaltable.selectors import CHAIR_ROLES, TABLE_ROLES, dossier_for, meeting_for
@@ -78,6 +79,30 @@ def meeting_create(request):
             messages.success(request, _("Het overleg is gepland en de deelnemers zijn uitgenodigd."))
             return redirect("signaltable:meeting", meeting_id=meeting.pk)
     return render(request, "signaltable/meeting_form.html", {"form": form}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@chair_pages
+def meeting_participants(request, meeting_id):
+    """The chair invites more people, or fewer, until the meeting is closed."""
+    actor, meeting = _actor(request), _meeting_or_404(request, meeting_id)
+    candidates = selectors.participant_candidates(meeting.region).exclude(pk=meeting.chair_id)
+    if request.method == "GET":
+        form = ParticipantsForm(candidates=candidates, initial={"participants": list(meeting.participants.all())})
+        return render(request, "signaltable/meeting_participants.html", {"form": form, "meeting": meeting})
+    form = ParticipantsForm(request.POST, candidates=candidates)
+    if form.is_valid():
+        try:
+            services.meeting_update_participants(actor=actor, meeting=meeting,
+                                                 participants=form.cleaned_data["participants"])
+        except PermissionDenied as error:
+            return deny(request, error.message)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("De deelnemers zijn bijgewerkt."))
+            return redirect("signaltable:meeting", meeting_id=meeting.pk)
+    return render(request, "signaltable/meeting_participants.html", {"form": form, "meeting": meeting}, status=400)
 
 
 def _meeting_page(request, meeting, *, form=None, error="", status=200):

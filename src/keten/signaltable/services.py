@@ -2,7 +2,9 @@
 linking run over all signals."""
 
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from itertools import islice
 
 import numpy as np
 from django.db import transaction
@@ -15,7 +17,6 @@ from keten.core.errors import PermissionDenied, ValidationFailed
 from keten.intake.models import Signal
 from keten.linking import Decision, LinkResult, link
 from keten.linking.compare import FIELDS, compare
-from keten.linking.engine import CHUNK
 from keten.policy.decisions import decide
 from keten.policy.purposes import ROLE_PURPOSES, Purpose
 from keten.signaltable.adapter import SignalRecords, signal_records
@@ -25,6 +26,8 @@ from keten.signaltable.models import ClusterKind, LinkDecision, LinkRun, SignalC
 BUNDLE_CAP = 25
 #: Explanations are inserted in batches of this size (a national run stores hundreds of thousands).
 LINK_BATCH = 5_000
+#: Links are compared and explained this many at a time, which bounds the memory of the explanations in flight.
+EXPLAIN_CHUNK = 50_000
 
 
 @transaction.atomic
@@ -103,18 +106,29 @@ def link_run_store(*, found: SignalRecords, result: LinkResult, started_at, seco
                                  seconds=seconds)
     SignalCluster.objects.bulk_create(
         SignalCluster(run=run, cluster_key=key, kind=kind, signal_id=signal) for key, kind, signal in rows)
-    SignalLink.objects.bulk_create(_signal_links(run, found, result), batch_size=LINK_BATCH)
+    # In batches as they are built: a national run's explanations do not all sit in memory at once.
+    explained = _signal_links(run, found, result)
+    while batch := list(islice(explained, LINK_BATCH)):
+        SignalLink.objects.bulk_create(batch)
     audit(actor=None, action="create", target=run, purpose=Purpose.TABLE_MEETING)
     return run
 
 
-def _signal_links(run: LinkRun, found: SignalRecords, result: LinkResult) -> list[SignalLink]:
+_LINK_FIELDS = ("id", "created_at", "updated_at", "version", "run_id", "signal_a_id", "signal_b_id", "score",
+                "weight", "prior", "contributions", "verdict")
+
+
+def _signal_links(run: LinkRun | None, found: SignalRecords, result: LinkResult) -> Iterator[SignalLink]:
     """Per pair of different signals the strongest link between their records (a person's "same" first), with
     its explanation. One vectorised pass over the run's links, with the engine's own comparison and field weights
-    (what LinkResult.explain does for one pair): no per-link work outside numpy but building the rows."""
+    (what LinkResult.explain does for one pair): no per-link work outside numpy but building the rows, which
+    come one by one."""
     table, n = result.table, len(result.table)
+    if tuple(field.attname for field in SignalLink._meta.concrete_fields) != _LINK_FIELDS:
+        raise RuntimeError("SignalLink's fields changed: update _LINK_FIELDS and the row below")
     if not len(result.a):
-        return []
+        return
+    run_id = run.pk if run is not None else None
     signals = sorted(set(found.signal_of.values()))  # string order of UUIDs is their order: a < b by id
     number = {signal: index for index, signal in enumerate(signals)}
     signal_of = np.fromiter((number[found.signal_of[record]] for record in table.ids), dtype=np.int64, count=n)
@@ -135,24 +149,24 @@ def _signal_links(run: LinkRun, found: SignalRecords, result: LinkResult) -> lis
     model, frequencies = result.model, result.frequencies
     common = frequencies.common(model.common_cap)
     prior = float(model.prior_bits)
-    links = []
-    for start in range(0, len(x), CHUNK):
-        part = slice(start, start + CHUNK)
+    for start in range(0, len(x), EXPLAIN_CHUNK):
+        part = slice(start, start + EXPLAIN_CHUNK)
         comparison = compare(table, table, x[part], y[part], result.similarity, common)
         bits = model.field_bits(comparison, frequencies)
         parts: list[list[dict]] = [[] for _ in range(len(comparison))]
         for spec in FIELDS:
-            levels, weights = comparison.levels[spec.name].tolist(), bits[spec.name].tolist()
-            for row, (level, weight) in enumerate(zip(levels, weights, strict=True)):
-                if level >= 0:  # unknown on one side: counts neither way, and is not shown
-                    parts[row].append({"field": spec.name, "level": spec.levels[level], "weight": round(weight, 3)})
+            levels = comparison.levels[spec.name]
+            known = np.flatnonzero(levels >= 0)  # unknown on one side: counts neither way, and is not shown
+            for row, level, weight in zip(known.tolist(), levels[known].tolist(),
+                                          np.round(bits[spec.name][known], 3).tolist(), strict=True):
+                parts[row].append({"field": spec.name, "level": spec.levels[level], "weight": weight})
         totals = np.full(len(comparison), prior)
         for weights in bits.values():
             totals += weights
         for row, (i, j, chance, a, b, weight) in enumerate(zip(
                 x[part].tolist(), y[part].tolist(), p[part].tolist(), low[part].tolist(), high[part].tolist(),
                 totals.tolist(), strict=True)):
-            links.append(SignalLink(run=run, signal_a_id=signals[a], signal_b_id=signals[b], score=chance,
-                                    weight=weight, prior=prior, contributions=parts[row],
-                                    verdict=forced.get((i, j), "")))
-    return links
+            # Positional, in _LINK_FIELDS order: Django's fast path (keyword arguments cost twice as much, and a
+            # national run stores hundreds of thousands). Timestamps are set by bulk_create.
+            yield SignalLink(uuid.uuid4(), None, None, 1, run_id, signals[a], signals[b], chance, weight, prior,
+                             parts[row], forced.get((i, j), ""))
