@@ -2,7 +2,7 @@
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -10,7 +10,7 @@ import numpy as np
 
 from keten.linking import blocking
 from keten.linking.cluster import cluster
-from keten.linking.compare import NameSimilarity, compare, jaro_winkler
+from keten.linking.compare import FIELDS, NameSimilarity, compare, jaro_winkler
 from keten.linking.decisions import Decision, constraints
 from keten.linking.explain import Explanation, explain_pair
 from keten.linking.model import Frequencies, Model, probability, train
@@ -123,6 +123,29 @@ class LinkResult:
         verdict = self.verdicts.get((min(x, y), max(x, y)))
         return explain_pair(self.table, self.table, x, y, self.model, self.frequencies, self.similarity,
                             decision=verdict.verdict if verdict else "")
+
+    def explain_links(self, x: np.ndarray, y: np.ndarray, *, chunk: int = 50_000
+                      ) -> Iterator[tuple[float, list[dict]]]:
+        """The batch form of explain() for storing with a run: per pair of positions (x[k], y[k]) the total weight in
+        bits (prior included) and, for each field known on both sides, {field, level, weight}. Never a value.
+        Vectorised per chunk with the run's own comparison and weights."""
+        common = self.frequencies.common(self.model.common_cap)
+        prior = float(self.model.prior_bits)
+        for start in range(0, len(x), chunk):
+            part = slice(start, start + chunk)
+            comparison = compare(self.table, self.table, x[part], y[part], self.similarity, common)
+            bits = self.model.field_bits(comparison, self.frequencies)
+            parts: list[list[dict]] = [[] for _ in range(len(comparison))]
+            for spec in FIELDS:
+                levels = comparison.levels[spec.name]
+                known = np.flatnonzero(levels >= 0)  # unknown on one side: counts neither way, and is not shown
+                for row, level, weight in zip(known.tolist(), levels[known].tolist(),
+                                              np.round(bits[spec.name][known], 3).tolist(), strict=True):
+                    parts[row].append({"field": spec.name, "level": spec.levels[level], "weight": weight})
+            totals = np.full(len(comparison), prior)
+            for weights in bits.values():
+                totals += weights
+            yield from zip(totals.tolist(), parts, strict=True)
 
     def summary(self) -> dict:
         sizes = Counter(self.labels.tolist())

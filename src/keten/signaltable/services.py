@@ -16,7 +16,6 @@ from keten.core.clock import now
 from keten.core.errors import PermissionDenied, ValidationFailed
 from keten.intake.models import Signal
 from keten.linking import Decision, LinkResult, link
-from keten.linking.compare import FIELDS, compare
 from keten.policy.decisions import decide
 from keten.policy.purposes import ROLE_PURPOSES, Purpose
 from keten.signaltable.adapter import SignalRecords, signal_records
@@ -120,10 +119,9 @@ _LINK_FIELDS = ("id", "created_at", "updated_at", "version", "run_id", "signal_a
 
 def _signal_links(run: LinkRun | None, found: SignalRecords, result: LinkResult) -> Iterator[SignalLink]:
     """Per pair of different signals the strongest link between their records (a person's "same" first), with
-    its explanation. One vectorised pass over the run's links, with the engine's own comparison and field weights
-    (what LinkResult.explain does for one pair): no per-link work outside numpy but building the rows, which
-    come one by one."""
-    table, n = result.table, len(result.table)
+    its explanation (LinkResult.explain_links, the batch form of explain). One vectorised pass over the run's
+    links: no per-link work outside numpy but building the rows."""
+    n = len(result.table)
     if tuple(field.attname for field in SignalLink._meta.concrete_fields) != _LINK_FIELDS:
         raise RuntimeError("SignalLink's fields changed: update _LINK_FIELDS and the row below")
     if not len(result.a):
@@ -131,7 +129,7 @@ def _signal_links(run: LinkRun | None, found: SignalRecords, result: LinkResult)
     run_id = run.pk if run is not None else None
     signals = sorted(set(found.signal_of.values()))  # string order of UUIDs is their order: a < b by id
     number = {signal: index for index, signal in enumerate(signals)}
-    signal_of = np.fromiter((number[found.signal_of[record]] for record in table.ids), dtype=np.int64, count=n)
+    signal_of = np.fromiter((number[found.signal_of[record]] for record in result.table.ids), dtype=np.int64, count=n)
     x, y = np.minimum(result.a, result.b), np.maximum(result.a, result.b)
     p = result.probability
     forced = {pair: decision.verdict for pair, decision in result.verdicts.items()
@@ -146,27 +144,11 @@ def _signal_links(run: LinkRun | None, found: SignalRecords, result: LinkResult)
     first = order[np.r_[True, key[order][1:] != key[order][:-1]]] if len(order) else order
     x, y, p, low, high = x[first], y[first], p[first], low[first], high[first]
 
-    model, frequencies = result.model, result.frequencies
-    common = frequencies.common(model.common_cap)
-    prior = float(model.prior_bits)
-    for start in range(0, len(x), EXPLAIN_CHUNK):
-        part = slice(start, start + EXPLAIN_CHUNK)
-        comparison = compare(table, table, x[part], y[part], result.similarity, common)
-        bits = model.field_bits(comparison, frequencies)
-        parts: list[list[dict]] = [[] for _ in range(len(comparison))]
-        for spec in FIELDS:
-            levels = comparison.levels[spec.name]
-            known = np.flatnonzero(levels >= 0)  # unknown on one side: counts neither way, and is not shown
-            for row, level, weight in zip(known.tolist(), levels[known].tolist(),
-                                          np.round(bits[spec.name][known], 3).tolist(), strict=True):
-                parts[row].append({"field": spec.name, "level": spec.levels[level], "weight": weight})
-        totals = np.full(len(comparison), prior)
-        for weights in bits.values():
-            totals += weights
-        for row, (i, j, chance, a, b, weight) in enumerate(zip(
-                x[part].tolist(), y[part].tolist(), p[part].tolist(), low[part].tolist(), high[part].tolist(),
-                totals.tolist(), strict=True)):
-            # Positional, in _LINK_FIELDS order: Django's fast path (keyword arguments cost twice as much, and a
-            # national run stores hundreds of thousands). Timestamps are set by bulk_create.
-            yield SignalLink(uuid.uuid4(), None, None, 1, run_id, signals[a], signals[b], chance, weight, prior,
-                             parts[row], forced.get((i, j), ""))
+    prior = float(result.model.prior_bits)
+    explained = result.explain_links(x, y, chunk=EXPLAIN_CHUNK)
+    for (i, j, chance, a, b), (weight, parts) in zip(
+            zip(x.tolist(), y.tolist(), p.tolist(), low.tolist(), high.tolist(), strict=True), explained, strict=True):
+        # Positional, in _LINK_FIELDS order: Django's fast path (keyword arguments cost twice as much, and a
+        # national run stores hundreds of thousands). Timestamps are set by bulk_create.
+        yield SignalLink(uuid.uuid4(), None, None, 1, run_id, signals[a], signals[b], chance, weight, prior, parts,
+                         forced.get((i, j), ""))
