@@ -32,7 +32,8 @@ def test_a_job_is_due_at_start_and_then_once_per_interval():
 
 def test_the_periodic_jobs_come_from_settings_and_a_mistake_stops_the_start(settings):
     assert periodic_jobs() == [PeriodicJob(SCAN, 60.0), PeriodicJob("keten.referrals.tasks.escalate_overdue", 60.0),
-                               PeriodicJob("keten.trajectories.tasks.notify_alerts", 3600.0)]
+                               PeriodicJob("keten.trajectories.tasks.notify_alerts", 3600.0),
+                              PeriodicJob("keten.monitor.tasks.rebuild_facts", 21600.0)]
     for wrong in ([("keten.intake.tasks.nothing_here", 60)], [(SCAN, 0)], [("keten.intake.notify.scan_deadlines", 60)],
                   [SCAN]):
         settings.KETEN_PERIODIC_TASKS = wrong
