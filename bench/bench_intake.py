@@ -4,7 +4,10 @@ the same load on a trivial authenticated endpoint (/api/v1/me/) as the baseline.
 
 Prints throughput and p50/p99 latency of both and their ratios (targets: create p99 under 250 ms, and at least a
 third of the baseline's throughput). Before the load it checks that 16 simultaneous retries with one key make one
-signal. BENCH_SECONDS (default 30), BENCH_CLIENTS (16), BENCH_WORKERS and BENCH_THREADS (gunicorn) override."""
+signal. BENCH_SECONDS (default 30), BENCH_CLIENTS (16), BENCH_WORKERS and BENCH_THREADS (gunicorn) override.
+
+No worker runs: a registration enqueues its routing and notices (keten.intake.tasks.signal_registered) and does
+not wait for them, so they queue up here; tests/intake/test_registration_queries.py pins the request's queries."""
 
 import http.client
 import json

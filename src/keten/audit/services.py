@@ -2,6 +2,8 @@
 
 import secrets
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import router, transaction
@@ -13,6 +15,8 @@ from keten.core import clock
 
 #: Attribute on the database connection: the partition this transaction already holds (see _partition_for).
 _HELD = "_keten_audit_partition"
+#: Attribute on the database connection: the events held back by deferred() until its block ends.
+_DEFERRED = "_keten_audit_deferred"
 _HASHED_ATTNAMES = {name: AuditEvent._meta.get_field(name).attname for name in HASHED_FIELDS}
 _CHAR_FIELDS = [f for f in AuditEvent._meta.concrete_fields if f.get_internal_type() == "CharField"]
 
@@ -32,7 +36,7 @@ def record(*, actor, action, target=None, object_type: str = "", object_id: str 
     (str-based enums are fine). Never pass the data itself: no names, no values, no e-mail addresses.
 
     Nothing is caught here: if the event cannot be written, the caller's transaction fails with it, so no
-    action goes unrecorded.
+    action goes unrecorded. Inside a deferred() block the event is chained when that block ends.
     """
     action = AuditAction(action)
     decision = AuditDecision(_code(decision))
@@ -60,21 +64,77 @@ def record(*, actor, action, target=None, object_type: str = "", object_id: str 
     )
     _check_lengths(event)
     using = router.db_for_write(AuditEvent)
+    held = getattr(transaction.get_connection(using), _DEFERRED, None)
+    if held is not None:
+        # Written when the deferred() block ends; the marker tells whether the savepoint it was recorded in
+        # (and so the action it records) was rolled back meanwhile.
+        held.append((event, _pending_marker(using)))
+        return event
+    _chain([event], using)
+    return event
+
+
+def _chain(events: list[AuditEvent], using: str) -> None:
+    """Append the events, in order, to one partition's chain: the head is locked once and moved one step per
+    event (the PostgreSQL trigger allows no other move)."""
     # No savepoint: inside the caller's transaction a failure here must fail that transaction, and outside
     # one this block is the transaction.
     with transaction.atomic(using=using, savepoint=False):
         partition = _partition_for(using)
         head = _lock_head(partition, using)
-        event.partition = partition
-        event.seq = head.last_seq + 1
-        event.prev_hash = head.last_hash
-        # The time is taken under the lock, so within a partition it never runs backwards against seq.
-        event.occurred_at = clock.now()
-        event.hash = event_hash({name: getattr(event, attname) for name, attname in _HASHED_ATTNAMES.items()})
-        event._chained_by_service = True
-        event.save(using=using)
-        AuditChain.objects.using(using).filter(partition=partition).update(last_seq=event.seq, last_hash=event.hash)
-    return event
+        heads = AuditChain.objects.using(using).filter(partition=partition)
+        for event in events:
+            event.partition = partition
+            event.seq = head.last_seq + 1
+            event.prev_hash = head.last_hash
+            # The time is taken under the lock, so within a partition it never runs backwards against seq.
+            event.occurred_at = clock.now()
+            event.hash = event_hash({name: getattr(event, attname) for name, attname in _HASHED_ATTNAMES.items()})
+            event._chained_by_service = True
+            event.save(using=using)
+            heads.update(last_seq=event.seq, last_hash=event.hash)
+            head.last_seq, head.last_hash = event.seq, event.hash
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Hold back the events recorded inside the block and chain them, in order, when it ends.
+
+    For a long transaction that records several events (registering a signal: its entities, the signal, the
+    shares under a routing rule): the partition's head is then locked for the last moments of the transaction
+    only, not from the first event on, and locked once for all of them (ADR 0003: "record late in long
+    transactions"). Every event is still its own row with its own step of the chain, in the same transaction as
+    what it records. The block is part of the caller's transaction (no savepoint): if it raises, nothing
+    recorded in it is written and that transaction cannot commit, so no action is left without its event. An
+    event recorded in a savepoint that was rolled back inside the block is dropped with it, as it would have
+    been had it been written at once. Inside the block `record` returns the event before it is chained (no
+    seq or hash yet). Nested blocks are written by the outermost."""
+    using = router.db_for_write(AuditEvent)
+    connection = transaction.get_connection(using)
+    if getattr(connection, _DEFERRED, None) is not None:
+        yield
+        return
+    held: list = []
+    with transaction.atomic(using=using, savepoint=False):
+        setattr(connection, _DEFERRED, held)
+        try:
+            yield
+        finally:
+            setattr(connection, _DEFERRED, None)
+        pending = {id(callback) for _sids, callback, _robust in connection.run_on_commit}
+        events = [event for event, marker in held if id(marker) in pending]
+        if events:
+            _chain(events, using)
+
+
+def _pending_marker(using: str):
+    """A no-op on-commit callback: Django drops it when the savepoint it was registered in is rolled back."""
+
+    def marker():
+        pass
+
+    transaction.on_commit(marker, using=using)
+    return marker
 
 
 def _code(value) -> str:

@@ -1,8 +1,10 @@
 """Writes of the identity store: registering subjects, their attributes and entities, and consent."""
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from keten.accounts.actor import Actor
@@ -40,12 +42,16 @@ def subject_register(*, actor: Actor, municipality: Municipality | None,
                      attributes: list[tuple[str, str]] = ()) -> Subject:
     """A new pseudonymous subject kept by the actor's organisation, with its first identifying values.
     Every value is validated first: one invalid value and nothing is stored."""
-    cleaned = [(kind, _normalised(ATTRIBUTE_NORMALISER[kind], raw)) for kind, raw in attributes]
+    cleaned = {}
+    for kind, raw in attributes:  # the same value twice is stored once, as the first spelling
+        value = _normalised(ATTRIBUTE_NORMALISER[kind], raw)
+        cleaned.setdefault((kind, value.value), value)
     subject = Subject.objects.create(owner=actor.organisation, municipality=municipality, created_by=actor.user)
     purpose = _require_full_access(actor, subject)
-    for kind, value in cleaned:
-        IdentityAttribute.objects.get_or_create(subject=subject, kind=kind, value=value.value,
-                                                defaults={"display": value.display, "added_by": actor.user})
+    # A new subject has no values yet, so nothing to look up first; one by one, so each is indexed on save.
+    for (kind, _value), value in cleaned.items():
+        IdentityAttribute.objects.create(subject=subject, kind=kind, value=value.value, display=value.display,
+                                         added_by=actor.user)
     audit(actor=actor, action="create", target=subject, purpose=purpose)
     return subject
 
@@ -77,6 +83,44 @@ def entity_register(*, actor: Actor, kind: str, raw: str, municipality: Municipa
     audit(actor=actor, action="create" if created else "update", target=entity,
           purpose=default_purpose(actor.role))
     return entity
+
+
+@transaction.atomic(savepoint=False)
+def entities_register(*, actor: Actor, values: Sequence[tuple[str, str]],
+                      municipality: Municipality | None = None) -> list[Entity]:
+    """entity_register for several (kind, raw) values at once, in their order: the ones the actor's organisation
+    keeps already are found in one query, the others are created; one audit event per entity ("create" or
+    "update"), however often its value comes. Meant for a larger write (registering a signal) whose transaction
+    it joins: a failure fails that transaction."""
+    cleaned = [(kind, _normalised(kind, raw)) for kind, raw in values]
+    wanted = Q()
+    for kind, value in cleaned:
+        wanted |= Q(kind=kind, value=value.value)
+    kept = ({(e.kind, e.value): e for e in Entity.objects.filter(wanted, owner=actor.organisation)}
+            if cleaned else {})
+    purpose, entities, audited = default_purpose(actor.role), [], set()
+    for kind, value in cleaned:
+        entity = kept.get((kind, value.value))
+        created = False
+        if entity is None:
+            entity, created = _entity_create(actor, kind, value, municipality)
+            kept[(kind, value.value)] = entity
+        if entity.pk not in audited:
+            audited.add(entity.pk)
+            audit(actor=actor, action="create" if created else "update", target=entity, purpose=purpose)
+        entities.append(entity)
+    return entities
+
+
+def _entity_create(actor: Actor, kind: str, value, municipality) -> tuple[Entity, bool]:
+    """Create the entity; when another request created the same one a moment ago, that one (as get_or_create)."""
+    try:
+        with transaction.atomic():
+            return Entity.objects.create(owner=actor.organisation, kind=kind, value=value.value,
+                                         display=value.display, municipality=municipality,
+                                         created_by=actor.user), True
+    except IntegrityError:
+        return Entity.objects.get(owner=actor.organisation, kind=kind, value=value.value), False
 
 
 def subject_age(subject: Subject, on: date | None = None) -> int | None:

@@ -111,20 +111,31 @@ def _routing_groups(routing: Routing, place: Municipality):
            _("Signaal {reference} uit {municipality} is met uw organisatie gedeeld"), None)
 
 
-def signal_routed(routing: Routing) -> None:
-    """Tell the people who must act on a routed signal: at once the region's triage and police when it is acute;
-    CoMensha's registration officers of each registration task (linking to their task list), the region's table
-    chairs when it goes to the Signaaltafel, and the people of every organisation it was shared with. The reporter
-    knows already, and of the routing nobody is told twice (the acute notice comes besides)."""
+def signal_acute(signal: Signal) -> None:
+    """Of an acute signal, tell the region's triage and police at once, whatever the rules say; not the reporter,
+    who knows. Safe to repeat (the notice has its key)."""
+    if signal.urgency != Urgency.ACUTE:
+        return
+    place = signal.municipality
+    with translation.override(settings.LANGUAGE_CODE):
+        acute = (triage_memberships(place) | police_of(place)) - {signal.reporter_membership_id}
+        _tell(acute, signal, kind=NotificationKind.ACUTE, about="acute",
+              title=_("Acuut signaal {reference} in {municipality}: triage uiterlijk {due}").format(
+                  reference=signal.reference, municipality=place.name, due=_when(signal.triage_due_at)))
+
+
+def signal_routed(routing: Routing, *, acute: bool = True) -> None:
+    """Tell the people who must act on a routed signal: at once the region's triage and police when it is acute
+    (signal_acute; `acute=False` when that was done already); CoMensha's registration officers of each
+    registration task (linking to their task list), the region's table chairs when it goes to the Signaaltafel,
+    and the people of every organisation it was shared with. The reporter knows already, and of the routing
+    nobody is told twice (the acute notice comes besides)."""
     signal, place = routing.signal, routing.signal.municipality
     reporter = {routing.membership_id} - {None}
+    if acute:
+        signal_acute(signal)
     with translation.override(settings.LANGUAGE_CODE):
         names = {"reference": signal.reference, "municipality": place.name}
-        if signal.urgency == Urgency.ACUTE:
-            acute = (triage_memberships(place) | police_of(place)) - reporter
-            _tell(acute, signal, kind=NotificationKind.ACUTE, about="acute",
-                  title=_("Acuut signaal {reference} in {municipality}: triage uiterlijk {due}").format(
-                      due=_when(signal.triage_due_at), **names))
         told = set(reporter)
         for memberships, kind, about, title, link in _routing_groups(routing, place):
             _tell(memberships - told, signal, kind=kind, about=about, title=title.format(**names), link=link)

@@ -146,14 +146,6 @@ def facts_of(ids: Sequence) -> list[SignalFacts]:
             for signal in (loaded[pk] for pk in ids)]
 
 
-def facts_of_new(signal: Signal, *, forms, indicators, minors) -> SignalFacts:
-    """The routing facts of a signal being registered, from what its registration holds (one query, for the
-    regions): routing it then costs no reading back of what was just written."""
-    regions = _regions_of([signal.municipality_id])
-    return _facts(signal, frozenset(regions.get(signal.municipality_id, ())), forms=forms, indicators=indicators,
-                  minors=minors)
-
-
 def _facts(signal: Signal, region_ids: frozenset[int], *, forms, indicators, minors) -> SignalFacts:
     minors = list(minors)
     return SignalFacts(

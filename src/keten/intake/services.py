@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from keten.accounts.actor import Actor
 from keten.accounts.models import Membership, Organisation
 from keten.accounts.roles import OrganisationType, Role
+from keten.audit.services import deferred as audit_deferred
 from keten.audit.services import record as audit
 from keten.core.clock import now, today
 from keten.core.concurrency import save_versioned
@@ -21,7 +22,7 @@ from keten.core.errors import ConcurrentUpdate, PermissionDenied, ValidationFail
 from keten.core.privacy import DataCategory
 from keten.identity.models import ATTRIBUTE_NORMALISER, AttributeKind, EntityKind, Subject
 from keten.identity.normalise import InvalidValue, normalise
-from keten.identity.services import entity_register, subject_register
+from keten.identity.services import entities_register, subject_register
 from keten.intake import catalogue, deadlines, routing, tasks, workflow
 from keten.intake.attachments import MAX_ATTACHMENTS, CheckedFile, check_upload
 from keten.intake.models import (
@@ -52,9 +53,10 @@ from keten.intake.models import (
 )
 from keten.intake.workflow import Status
 from keten.policy.bases import LEGAL_BASES
-from keten.policy.decisions import decide
+from keten.policy.decisions import decide, evaluate
 from keten.policy.models import Consent
 from keten.policy.purposes import Purpose, default_purpose
+from keten.policy.rules import Effect, Relation
 from keten.policy.services import share_by_rule
 from keten.regions.models import Municipality, Region
 from keten.regions.selectors import municipality_by_code
@@ -355,18 +357,47 @@ def _checked_consent(basis: str, consent: Consent | None, people: list[PersonInp
 
 def _create_signal(facts: _Facts, *, kind: str, membership: Membership | None, organisation: Organisation | None,
                    basis: str, consent: Consent | None) -> Signal:
-    """The signal with its forms, indicators and first step of history; the deadline runs from now."""
+    """The signal with its forms, indicators and first step of history; the deadline runs from now.
+
+    The parts are written in bulk, which sends no model signals: the one receiver that listens to them
+    (keten.monitor.receivers) marks the slice of the signal's month and municipality, which the signal's own
+    save has marked already."""
     registered = now()
     signal = Signal.objects.create(
         reporter_kind=kind, reporter_membership=membership, reporter_organisation=organisation,
         observed_on=facts.observed_on, municipality=facts.municipality, urgency=facts.urgency,
         description=facts.description, basis=basis, consent=consent, status=Status.NEW,
         status_changed_at=registered, triage_due_at=deadlines.triage_due_at(registered, facts.urgency))
-    SignalForm.objects.bulk_create([SignalForm(signal=signal, form=form) for form in facts.forms])
-    signal.indicators.add(*facts.indicators)
-    SignalTransition.objects.create(signal=signal, from_status="", to_status=Status.NEW, at=registered,
-                                    membership=membership)
+    forms = SignalForm.objects.bulk_create([SignalForm(signal=signal, form=form) for form in facts.forms])
+    if facts.indicators:
+        Signal.indicators.through.objects.bulk_create([
+            Signal.indicators.through(signal=signal, indicatorversion=version) for version in facts.indicators])
+    SignalTransition.objects.bulk_create([SignalTransition(signal=signal, from_status="", to_status=Status.NEW,
+                                                           at=registered, membership=membership)])
+    _remember(signal, "forms", forms)
     return signal
+
+
+def _remember(signal: Signal, related: str, rows: list) -> None:
+    """Keep rows just written as the signal's `related` rows, as prefetch_related would, so that what shows the
+    new signal (the API's answer) does not read back what this registration wrote."""
+    rows_of = getattr(signal, related).all()
+    rows_of._result_cache, rows_of._prefetch_done = list(rows), True
+    signal._prefetched_objects_cache = getattr(signal, "_prefetched_objects_cache", {}) | {related: rows_of}
+
+
+def _require_creating(actor: Actor, signal: Signal, purpose: str) -> None:
+    """What decide(actor, "create", signal, purpose) says, without reading back the row just written: the
+    signal is kept by the reporter's own organisation, so that relation holds for certain, and as the most
+    generous rule under any relation applies (keten.policy.decisions.evaluate), an allow under it is the answer.
+    Only otherwise policy looks up the rest (region, shares) and gives the reason."""
+    effect, _rule = evaluate(role=actor.role, org_type=actor.organisation.type, category=Signal.policy_category,
+                             purpose=purpose, relations=frozenset({Relation.OWN}))
+    if effect == Effect.ALLOW:
+        return
+    decision = decide(actor, "create", signal, purpose)
+    if not decision.allowed:
+        raise PermissionDenied(decision.reason)
 
 
 @transaction.atomic
@@ -383,7 +414,8 @@ def signal_register(*, actor: Actor, observed_on: date, municipality: Municipali
     of the identity store, and `address` (where it was seen) and `entities` ((kind, raw) pairs: phone, address,
     licence plate, company, IBAN, e-mail, online handle) become entities there; the signal only points at them.
     `consent` is the recorded consent of a presumed victim among `people`, required when `basis` is "consent".
-    `attachments` are uploaded files (keten.intake.attachments says which)."""
+    `attachments` are uploaded files (keten.intake.attachments says which). The routing rules are applied right
+    after, in the background (keten.intake.tasks.signal_registered), which also sends the notices."""
     if actor.role not in REGISTERING_ROLES:
         raise PermissionDenied(_("Als {role} kunt u geen signalen registreren.").format(
             role=actor.membership.get_role_display()))
@@ -410,33 +442,33 @@ def signal_register(*, actor: Actor, observed_on: date, municipality: Municipali
     except ValidationFailed as refusal:
         raise InvalidSignal("attachments", refusal.message) from None
 
-    signal = _create_signal(facts, kind=ReporterKind.PROFESSIONAL, membership=actor.membership,
-                            organisation=actor.organisation, basis=basis, consent=consent)
-    decision = decide(actor, "create", signal, purpose)
-    if not decision.allowed:
-        raise PermissionDenied(decision.reason)
-    involved = []
-    for person in people:
-        subject = person.subject
-        if subject is None and person.attributes:
-            subject = subject_register(actor=actor, municipality=facts.municipality,
-                                       attributes=list(person.attributes))
-        involved.append(SignalPerson(signal=signal, role=person.role, subject=subject,
-                                     estimated_age=person.estimated_age, is_minor=person.is_minor))
-    SignalPerson.objects.bulk_create(involved)
-    links: dict = {}
-    if address:
-        place = entity_register(actor=actor, kind=EntityKind.ADDRESS, raw=address, municipality=facts.municipality)
-        links[place.pk] = SignalEntity(signal=signal, entity=place, is_place=True)
-    for kind, raw in entities:
-        entity = entity_register(actor=actor, kind=kind, raw=raw, municipality=facts.municipality)
-        links.setdefault(entity.pk, SignalEntity(signal=signal, entity=entity))
-    SignalEntity.objects.bulk_create(links.values())
-    audit(actor=actor, action="create", target=signal, purpose=purpose, basis=basis)
-    for upload, checked_file in checked:
-        _store_attachment(actor, signal, upload, checked_file, purpose=purpose, basis=basis)
-    route_signal(actor=actor, signal=signal, facts=routing.facts_of_new(
-        signal, forms=facts.forms, indicators=facts.indicators, minors=[person.is_minor for person in involved]))
+    # Every event of the registration is chained at its end, so the audit partition is held only briefly.
+    with audit_deferred():
+        signal = _create_signal(facts, kind=ReporterKind.PROFESSIONAL, membership=actor.membership,
+                                organisation=actor.organisation, basis=basis, consent=consent)
+        _require_creating(actor, signal, purpose)
+        involved = []
+        for person in people:
+            subject = person.subject
+            if subject is None and person.attributes:
+                subject = subject_register(actor=actor, municipality=facts.municipality,
+                                           attributes=list(person.attributes))
+            involved.append(SignalPerson(signal=signal, role=person.role, subject=subject,
+                                         estimated_age=person.estimated_age, is_minor=person.is_minor))
+        SignalPerson.objects.bulk_create(involved)
+        values = ([(EntityKind.ADDRESS, address)] if address else []) + list(entities)
+        links: dict = {}
+        for number, entity in enumerate(entities_register(actor=actor, values=values,
+                                                          municipality=facts.municipality)):
+            links.setdefault(entity.pk, SignalEntity(signal=signal, entity=entity, is_place=bool(address)
+                                                     and number == 0))
+        SignalEntity.objects.bulk_create(links.values())
+        audit(actor=actor, action="create", target=signal, purpose=purpose, basis=basis)
+        for upload, checked_file in checked:
+            _store_attachment(actor, signal, upload, checked_file, purpose=purpose, basis=basis)
+        # Routing and the notices follow in the background (route_registered): the task is stored with the
+        # signal, so it exists exactly when the signal does.
+        tasks.signal_registered.enqueue(str(signal.pk))
     return signal
 
 
@@ -450,12 +482,13 @@ def signal_register_from_guide(*, observed_on: date, municipality: Municipality 
                            description=description, indicators=(), max_description=MAX_GUIDE_DESCRIPTION_CHARS)
     if minor not in (True, False, None):
         raise InvalidSignal("minor", _("Kies of de persoon minderjarig lijkt: ja, nee of weet ik niet."))
-    signal = _create_signal(facts, kind=ReporterKind.PUBLIC_GUIDE, membership=None, organisation=None,
-                            basis=PUBLIC_GUIDE_BASIS, consent=None)
-    SignalPerson.objects.create(signal=signal, role=PersonRole.PRESUMED_VICTIM, is_minor=minor)
-    audit(actor=None, action="create", target=signal, purpose=Purpose.SIGNAL_ASSESSMENT, basis=PUBLIC_GUIDE_BASIS)
-    route_signal(actor=None, signal=signal, facts=routing.facts_of_new(
-        signal, forms=facts.forms, indicators=(), minors=[minor]))
+    with audit_deferred():
+        signal = _create_signal(facts, kind=ReporterKind.PUBLIC_GUIDE, membership=None, organisation=None,
+                                basis=PUBLIC_GUIDE_BASIS, consent=None)
+        SignalPerson.objects.create(signal=signal, role=PersonRole.PRESUMED_VICTIM, is_minor=minor)
+        audit(actor=None, action="create", target=signal, purpose=Purpose.SIGNAL_ASSESSMENT,
+              basis=PUBLIC_GUIDE_BASIS)
+        tasks.signal_registered.enqueue(str(signal.pk))
     return signal
 
 
@@ -479,8 +512,14 @@ def _replay(existing: IdempotencyKey, fingerprint: str) -> Signal:
 
 
 def _live_key(membership: Membership, key: str) -> IdempotencyKey | None:
-    return IdempotencyKey.objects.select_related("signal").filter(
-        membership=membership, key=key, created_at__gte=now() - IDEMPOTENCY_WINDOW).first()
+    """The key as this account stored it within IDEMPOTENCY_WINDOW, or None. An expired key may name a new
+    request: found on the way, it is removed (only that row: a live one stored since by a racing first request
+    must stay, so that our insert meets it), and a key that was never used costs no second query."""
+    stored = IdempotencyKey.objects.select_related("signal").filter(membership=membership, key=key).first()
+    if stored is not None and stored.created_at < now() - IDEMPOTENCY_WINDOW:
+        IdempotencyKey.objects.filter(pk=stored.pk, created_at__lt=now() - IDEMPOTENCY_WINDOW).delete()
+        return None
+    return stored
 
 
 def signal_register_idempotent(*, actor: Actor, key: str, fingerprint: str, **values) -> tuple[Signal, bool]:
@@ -492,12 +531,10 @@ def signal_register_idempotent(*, actor: Actor, key: str, fingerprint: str, **va
     if existing is not None:
         return _replay(existing, fingerprint), False
     try:
-        with transaction.atomic():
-            # An expired key may name a new request; a live one (stored by a racing first request since we
-            # looked) must stay, so that our insert meets it.
-            IdempotencyKey.objects.filter(membership=actor.membership, key=key,
-                                          created_at__lt=now() - IDEMPOTENCY_WINDOW).delete()
-            signal = signal_register(actor=actor, **values)
+        # The audit events are chained after the key is stored, just before the commit (audit.deferred).
+        with transaction.atomic(), audit_deferred():
+            # Undecorated: this block is the registration's transaction already (no savepoint in it).
+            signal = signal_register.__wrapped__(actor=actor, **values)
             IdempotencyKey.objects.create(membership=actor.membership, key=key, fingerprint=fingerprint,
                                           signal=signal)
     except IntegrityError:
@@ -624,11 +661,18 @@ class RoutingTargets:
 
 def routing_targets(decision: routing.RoutingDecision, signal: Signal) -> RoutingTargets:
     shares, gaps, seen = [], [], {signal.reporter_organisation_id}  # the reporter has it already
+    found_of: dict[str, list[Organisation]] = {}  # an organisation type is looked up once
+
+    def recipients(organisation_type):
+        if organisation_type not in found_of:
+            found_of[organisation_type] = recipients_of(organisation_type, signal.municipality)
+        return found_of[organisation_type]
+
     for action in decision.actions:
         if action not in RECIPIENTS:
             continue
         organisation_type, purpose, basis = RECIPIENTS[action]
-        found = recipients_of(organisation_type, signal.municipality)
+        found = recipients(organisation_type)
         if not found:
             gaps.append(_("geen {type} gevonden voor gemeente {name}").format(
                 type=OrganisationType(organisation_type).label, name=signal.municipality.name))
@@ -636,20 +680,46 @@ def routing_targets(decision: routing.RoutingDecision, signal: Signal) -> Routin
             if organisation.pk not in seen:
                 seen.add(organisation.pk)
                 shares.append((organisation, purpose, basis))
-    tasks = (recipients_of(OrganisationType.COMENSHA, signal.municipality)
-             if RoutingAction.COMENSHA_REGISTRATION in decision.actions else [])
+    tasks = (recipients(OrganisationType.COMENSHA) if RoutingAction.COMENSHA_REGISTRATION in decision.actions
+             else [])
     return RoutingTargets(shares, tasks, [str(gap) for gap in gaps])
 
 
 @transaction.atomic
 def route_signal(*, actor: Actor | None, signal: Signal, facts: routing.SignalFacts | None = None) -> Routing:
-    """Apply the rules to a newly registered signal: record which rule routed it and why, share it with the
-    recipients of the rule's actions, open CoMensha's registration task, and tell the people who must act.
-    Called inside the registering transaction, whose audit event covers the routing row (each share has its
-    own). `actor` is whoever registered it, None for the public guide. The platform shares under the rule
-    (keten.policy.services.share_by_rule), so a signal from the guide or from a reporter who sees no identities
-    reaches its recipients too; what cannot be done is written down on the routing for the region's triage.
-    `facts`: the signal's routing facts when the caller has them (keten.intake.routing.facts_of_new)."""
+    """Apply the rules to a signal: record which rule routed it and why, share it with the recipients of the
+    rule's actions, open CoMensha's registration task, and tell the people who must act (a background task).
+    For a caller whose own audit event covers the routing row (each share has its own); a registration is routed
+    by route_registered instead. `actor` is whoever registered it, None for the public guide. The platform
+    shares under the rule (keten.policy.services.share_by_rule), so a signal from the guide or from a reporter
+    who sees no identities reaches its recipients too; what cannot be done is written down on the routing for the
+    region's triage. `facts`: the signal's routing facts when the caller has them."""
+    routed = _route(signal, facts=facts, membership_id=actor.membership.pk if actor is not None else None)
+    tasks.signal_routed.enqueue(str(routed.pk))
+    # Like the first step of the history, the routing is part of the registration and its audit event.
+    return routed
+
+
+@transaction.atomic
+def route_registered(*, signal_id) -> Routing:
+    """Route a signal registered a moment ago, in the background task its registration enqueued
+    (keten.intake.tasks.signal_registered): the registration itself then writes only the signal and what it
+    names, and the signal shows which rule routed it and why once the task ran (the region's triage sees it
+    meanwhile, by policy). Safe to repeat: a signal is routed once, a second run returns that routing. The
+    platform routes under the national rules, so the routing's audit event has no actor; each share has its own.
+    Registering takes the reporter (None for the public guide) as the routing's membership."""
+    signal = (Signal.objects.select_for_update().select_related("municipality", "reporter_organisation")
+              .get(pk=signal_id))  # the lock: two runs of the task never route one signal twice
+    earlier = signal.routings.order_by("at").first()
+    if earlier is not None:
+        return earlier
+    routed = _route(signal, membership_id=signal.reporter_membership_id)
+    audit(actor=None, action="create", target=routed, purpose=Purpose.SIGNAL_ASSESSMENT, basis=signal.basis)
+    return routed
+
+
+def _route(signal: Signal, *, membership_id, facts: routing.SignalFacts | None = None) -> Routing:
+    """Apply the rules in the caller's transaction: the routing with its reasons, the shares and the tasks."""
     facts = facts or routing.facts_of([signal.pk])[0]
     decision = routing.evaluate(routing.active_rules(), facts)
     targets = routing_targets(decision, signal)
@@ -659,13 +729,11 @@ def route_signal(*, actor: Actor | None, signal: Signal, facts: routing.SignalFa
     routed = Routing.objects.create(
         signal=signal, rule=decision.rule, rule_name=decision.rule.name if decision.rule else "",
         reasons=decision.reason_text, actions=list(decision.actions), gaps="; ".join(targets.gaps),
-        membership=actor.membership if actor is not None else None)
+        membership_id=membership_id)
     Routing.shared_with.through.objects.bulk_create([  # a new row: nothing to compare with, as .set() would
         Routing.shared_with.through(routing=routed, organisation=organisation) for organisation, *_r in targets.shares])
     RegistrationTask.objects.bulk_create([RegistrationTask(signal=signal, routing=routed, organisation=organisation)
                                           for organisation in targets.tasks])
-    tasks.signal_routed.enqueue(str(routed.pk))
-    # Like the first step of the history, the routing is part of the registration and its audit event.
     return routed
 
 

@@ -3,7 +3,7 @@
 from django_tasks import task
 
 from keten.intake import notify
-from keten.intake.models import Routing
+from keten.intake.models import Routing, Signal
 
 
 @task()
@@ -13,8 +13,20 @@ def scan_deadlines() -> int:
 
 
 @task()
+def signal_registered(signal_id: str) -> None:
+    """Route a newly registered signal and tell the people who must act. Enqueued inside the registering
+    transaction, so with the database queue the task exists exactly when the signal does, and the registration
+    does not wait for the rules or the notices. Acute danger is told first, before the rules are applied, so a
+    failing rule never holds it up; every notice has its key, so a repeated run tells nobody twice."""
+    from keten.intake.services import route_registered  # services enqueues this task
+
+    signal = Signal.objects.select_related("municipality").get(pk=signal_id)
+    notify.signal_acute(signal)
+    notify.signal_routed(route_registered(signal_id=signal.pk), acute=False)
+
+
+@task()
 def signal_routed(routing_id: str) -> None:
-    """Tell the people who must act on a routed signal (keten.intake.notify.signal_routed). Enqueued inside the
-    registering transaction, so with the database queue the task exists exactly when the signal does; the
-    registration itself does not wait for the notices."""
+    """Tell the people who must act on a routed signal (keten.intake.notify.signal_routed), for a routing made by
+    keten.intake.services.route_signal (and tasks enqueued before registrations were routed in the background)."""
     notify.signal_routed(Routing.objects.select_related("signal__municipality").get(pk=routing_id))

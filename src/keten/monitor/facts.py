@@ -7,10 +7,10 @@ keten.monitor.selectors computes from the source tables; disclosure control stay
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from keten.intake.workflow import Status
 from keten.monitor.models import FactsState, LeadTimeFact, SignalFact, StaleSlice
 from keten.monitor.selectors import (
     HARD,
+    LAYERS,
     MULTIPLE_FORMS,
     MUNICIPALITY,
     NO_HARD,
@@ -28,11 +29,13 @@ from keten.monitor.selectors import (
     Durations,
     LeadTime,
     MonitorFilters,
+    Regions,
     Scope,
     count_categories,
     count_table,
     regions_in_scope,
 )
+from keten.regions.models import Region
 from keten.signaltable.models import DossierSignal
 
 #: The lead times kept as histograms; referral → acceptance is read from the referrals themselves (ADR 0014).
@@ -40,6 +43,9 @@ KEPT_LEAD_TIMES = (LeadTime.TRIAGE, LeadTime.TABLE, LeadTime.DECISION)
 #: Durations are kept in tenths of a day, the precision the dashboard publishes them at (one decimal of a day).
 SECONDS_PER_TENTH = 8640
 BATCH = 5000
+NATIONAL = "national"
+#: The layers whose regions get rows of their own.
+LAYER_KINDS = tuple(kind for kind in LAYERS if kind != MUNICIPALITY)
 
 
 def tenths(duration: timedelta) -> int:
@@ -121,28 +127,99 @@ def _count(signals: QuerySet[Signal]) -> _Counted:
     return counted
 
 
-def _store(counted: _Counted) -> None:
-    SignalFact.objects.bulk_create(
-        (SignalFact(month=month, municipality_id=municipality, form=form, dimension=dimension, category=category,
-                    count=count)
-         for (month, municipality, form, dimension, category), count in counted.signals.items()), batch_size=BATCH)
-    LeadTimeFact.objects.bulk_create(
-        (LeadTimeFact(month=month, municipality_id=municipality, form=form, kind=kind, tenths=value, count=count)
-         for (month, municipality, form, kind, value), count in counted.lead_times.items()), batch_size=BATCH)
+def _areas() -> dict[str, list[tuple[str, str]]]:
+    """The areas above each municipality: its region in each of the monitor's layers (sometimes two), then the
+    whole country."""
+    areas: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    links = Region.municipalities.through.objects.filter(region__layer__kind__in=LAYER_KINDS).values_list(
+        "municipality_id", "region__layer__kind", "region__code")
+    for municipality, kind, code in links:
+        areas[municipality].append((kind, code))
+    return areas
 
 
-def _recount(month: date, municipalities: set[str] | None) -> None:
-    """Count one month again, for some municipalities or (None) all."""
+def _with_areas(counter: Counter, areas: dict) -> Counter:
+    """Keys (month, municipality, ...) as rows of every area: the municipality's own, and added up for its regions
+    and the country. Works for changes too (negative counts)."""
+    rows: Counter = Counter()
+    for (month, municipality, *rest), count in counter.items():
+        if not count:
+            continue
+        rows[(month, MUNICIPALITY, municipality, *rest)] += count
+        for kind, code in areas.get(municipality, ()):
+            rows[(month, kind, code, *rest)] += count
+        rows[(month, NATIONAL, "", *rest)] += count
+    return rows
+
+
+#: The key fields of each fact table, after month, area_kind and area.
+TABLES = ((SignalFact, ("form", "dimension", "category")), (LeadTimeFact, ("form", "kind", "tenths")))
+
+
+def _sql(model, template: str, fields) -> str:
+    quote = connection.ops.quote_name
+    return template.format(table=quote(model._meta.db_table), columns=", ".join(quote(name) for name in fields),
+                           values=", ".join(["%s"] * len(fields)))
+
+
+def _insert(model, rest: tuple[str, ...], rows: Counter) -> None:
+    """Many rows in one executemany: no model instance per row (a full recount writes about a million)."""
+    fields = ("month", "area_kind", "area", *rest, "count")
+    values = [(*key, count) for key, count in rows.items() if count]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and values:  # COPY: an order of magnitude faster than INSERTs
+            with cursor.cursor.copy(_sql(model, "COPY {table} ({columns}) FROM STDIN", fields)) as copy:
+                for row in values:
+                    copy.write_row(row)
+            return
+        for first in range(0, len(values), BATCH):
+            cursor.executemany(_sql(model, "INSERT INTO {table} ({columns}) VALUES ({values})", fields),
+                               values[first:first + BATCH])
+
+
+def _recount_month(month: date, areas: dict) -> None:
     start, end = _month_bounds(month)
-    signals = Signal.objects.filter(created_at__gte=start, created_at__lt=end)
-    old_signals, old_lead_times = SignalFact.objects.filter(month=month), LeadTimeFact.objects.filter(month=month)
-    if municipalities is not None:
-        signals = signals.filter(municipality_id__in=municipalities)
-        old_signals = old_signals.filter(municipality_id__in=municipalities)
-        old_lead_times = old_lead_times.filter(municipality_id__in=municipalities)
-    old_signals.delete()
-    old_lead_times.delete()
-    _store(_count(signals))
+    counted = _count(Signal.objects.filter(created_at__gte=start, created_at__lt=end))
+    for (model, rest), counter in zip(TABLES, (counted.signals, counted.lead_times), strict=True):
+        _insert(model, rest, _with_areas(counter, areas))
+
+
+def _recount_slices(month: date, municipalities: set[str], areas: dict) -> None:
+    """Count some municipalities of one month again, and carry the difference into their regions and the country
+    (the other municipalities' rows stay as they are)."""
+    start, end = _month_bounds(month)
+    counted = _count(Signal.objects.filter(created_at__gte=start, created_at__lt=end,
+                                           municipality_id__in=municipalities))
+    for (model, rest), new in zip(TABLES, (counted.signals, counted.lead_times), strict=True):
+        change = Counter(new)
+        old = model.objects.filter(month=month, area_kind=MUNICIPALITY, area__in=municipalities)
+        for area, *key, count in old.values_list("area", *rest, "count"):
+            change[(month, area, *key)] -= count
+        _apply(model, rest, month, _with_areas(change, areas))
+
+
+def _apply(model, rest: tuple[str, ...], month: date, changes: Counter) -> None:
+    """Add `changes` to the rows of one month: update what exists, drop rows that reach zero, insert new ones."""
+    changes = Counter({key: change for key, change in changes.items() if change})
+    if not changes:
+        return
+    existing = {}
+    rows = model.objects.filter(month=month, area__in={key[2] for key in changes})
+    for pk, *key, count in rows.values_list("pk", "month", "area_kind", "area", *rest, "count"):
+        if tuple(key) in changes:
+            existing[tuple(key)] = (pk, count)
+    updates, gone, new = [], [], Counter()
+    for key, change in changes.items():
+        if key in existing:
+            pk, count = existing[key]
+            (updates.append((count + change, pk)) if count + change else gone.append(pk))
+        else:
+            new[key] = change
+    model.objects.filter(pk__in=gone).delete()
+    if updates:
+        with connection.cursor() as cursor:
+            cursor.executemany(_sql(model, "UPDATE {table} SET {columns} = %s WHERE id = %s", ["count"]), updates)
+    _insert(model, rest, new)
 
 
 def _state() -> FactsState | None:
@@ -159,9 +236,10 @@ def rebuild() -> FactsState:
     LeadTimeFact.objects.all().delete()
     bounds = Signal.objects.aggregate(first=Min("created_at"), last=Max("created_at"))
     if bounds["first"] is not None:
+        areas = _areas()
         month, last = month_of(bounds["first"]), month_of(bounds["last"])
         while month <= last:
-            _recount(month, None)
+            _recount_month(month, areas)
             month = _month_bounds(month)[1].date()
     if covered is not None:
         StaleSlice.objects.filter(pk__lte=covered).delete()
@@ -191,8 +269,9 @@ def refresh() -> FactsState:
             per_month: dict[date, set[str]] = defaultdict(set)
             for _pk, month, municipality in stale:
                 per_month[month].add(municipality)
+            areas = _areas()
             for month, municipalities in sorted(per_month.items()):
-                _recount(month, municipalities)
+                _recount_slices(month, municipalities, areas)
             StaleSlice.objects.filter(pk__in=[pk for pk, _month, _code in stale]).delete()
             locked.refreshed_at = now()
             locked.save(update_fields=["refreshed_at"])
@@ -206,39 +285,46 @@ def refresh() -> FactsState:
 # --- Reading -------------------------------------------------------------------------------------------------------
 
 
-def _in_scope(facts: QuerySet, scope: Scope, filters: MonitorFilters) -> QuerySet:
+def _read(facts: QuerySet, scope: Scope, filters: MonitorFilters, regions: Regions) -> tuple[QuerySet, Regions]:
+    """The rows to add up and how their areas map onto the table's regions. The whole country reads the layer's
+    own rows (a few per region and month); a region's officer reads the rows of the municipalities in scope."""
     facts = facts.filter(form=filters.form, month__gte=filters.first_month, month__lte=filters.last_month)
-    return facts if scope.national else facts.filter(municipality_id__in=scope.municipalities)
+    if scope.national:
+        own = {code: (code,) for code in regions.codes}
+        return facts.filter(area_kind=filters.layer), replace(regions, of_municipality=own)
+    return facts.filter(area_kind=MUNICIPALITY, area__in=scope.municipalities), regions
 
 
 def signal_counts(*, scope: Scope, filters: MonitorFilters) -> dict[str, Counts]:
     """Every count table of the query (selectors.signal_counts for each Dimension), from one grouped read."""
     regions = regions_in_scope(scope=scope, layer=filters.layer)
+    rows, mapping = _read(SignalFact.objects.all(), scope, filters, regions)
     grouped: dict[str, list] = defaultdict(list)
-    rows = (_in_scope(SignalFact.objects.all(), scope, filters).order_by()
-            .values_list("dimension", "municipality_id", "category").annotate(total=Sum("count")))
-    for dimension, municipality, category, total in rows:
+    for dimension, area, category, total in (rows.order_by().values_list("dimension", "area", "category")
+                                             .annotate(total=Sum("count"))):
         key = date.fromisoformat(category) if dimension == Dimension.MONTH else category
-        grouped[dimension].append((municipality, key, total))
-    return {dimension: count_table(regions, count_categories(dimension, filters), grouped[dimension],
-                                   drop_unused=dimension == Dimension.REPORTER)
+        grouped[dimension].append((area, key, total))
+    return {dimension: replace(count_table(mapping, count_categories(dimension, filters), grouped[dimension],
+                                           drop_unused=dimension == Dimension.REPORTER), regions=regions)
             for dimension in Dimension}
 
 
 def lead_times(*, scope: Scope, filters: MonitorFilters, kind: str) -> Durations:
     """selectors.lead_times for a kept kind, from the histograms: count, and the nearest-rank median and 90th
     percentile (the smallest duration whose cumulative share reaches the fraction), per region and overall."""
-    facts = _in_scope(LeadTimeFact.objects.filter(kind=kind), scope, filters).order_by()
-    if filters.layer == MUNICIPALITY:
-        by_region = facts.annotate(region=F("municipality_id"))
-    else:  # one annotate call: both names share one join (a municipality in two regions counts in both)
-        by_region = (facts.annotate(region=F("municipality__regions__code"),
-                                    layer=F("municipality__regions__layer__kind")).filter(layer=filters.layer))
+    regions = regions_in_scope(scope=scope, layer=filters.layer)
+    rows, mapping = _read(LeadTimeFact.objects.filter(kind=kind), scope, filters, regions)
     histograms: dict[str, Counter] = defaultdict(Counter)
-    for region, value, count in by_region.values_list("region", "tenths").annotate(total=Sum("count")):
-        histograms[region][value] += count
-    for value, count in facts.values_list("tenths").annotate(total=Sum("count")):
-        histograms[""][value] += count
+    for area, value, count in rows.order_by().values_list("area", "tenths").annotate(total=Sum("count")):
+        for region in mapping.of_municipality.get(area, ()):
+            histograms[region][value] += count
+        if not scope.national:
+            histograms[""][value] += count
+    if scope.national:  # the country's own rows: a municipality in two regions of a layer counts once here
+        national = LeadTimeFact.objects.filter(kind=kind, form=filters.form, month__gte=filters.first_month,
+                                               month__lte=filters.last_month, area_kind=NATIONAL)
+        for value, count in national.order_by().values_list("tenths").annotate(total=Sum("count")):
+            histograms[""][value] += count
     durations = Durations(count={"": 0}, median_hours={}, p90_hours={})
     for region, histogram in histograms.items():
         total = sum(histogram.values())

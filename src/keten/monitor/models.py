@@ -73,60 +73,61 @@ class ExportJob(BaseModel):
 
 
 # --- Pre-aggregated figures (ADR 0014) ---------------------------------------------------------------------------
-# Counts of signals per month of registration × municipality, kept by keten.monitor.facts so that a national view
-# adds up a few hundred thousand small rows instead of a million signals. Raw counts, before disclosure control:
-# read only by keten.monitor.facts, and everything they give goes through keten.monitor.disclosure.
+# Counts of signals per month of registration × area, kept by keten.monitor.facts so that a national view adds up a
+# few thousand small rows instead of a million signals. An area is a municipality, a region of one of the monitor's
+# layers (area_kind is the layer), or the whole country (area_kind "national"). Raw counts, before disclosure
+# control: read only by keten.monitor.facts, and everything they give goes through keten.monitor.disclosure.
 
 
 class SignalFact(models.Model):
-    """How many signals registered in `month` in `municipality` fall in one `category` of one `dimension` (for the
-    month dimension the category is the month itself); `form` is "" for every signal, else only signals naming it."""
+    """How many signals registered in `month` in an area fall in one `category` of one `dimension` (for the month
+    dimension the category is the month itself); `form` is "" for every signal, else only signals naming it."""
 
     month = models.DateField()
-    municipality = models.ForeignKey("regions.Municipality", on_delete=models.DO_NOTHING, db_constraint=False,
-                                     related_name="+")
+    area_kind = models.CharField(max_length=32)
+    area = models.CharField(max_length=16, blank=True)
     form = models.CharField(max_length=16, blank=True)
     dimension = models.CharField(max_length=8)
     category = models.CharField(max_length=32)
     count = models.PositiveIntegerField()
 
-    privacy_categories = dict.fromkeys(["id", "month", "municipality", "form", "dimension", "category", "count"],
-                                       C.AGGREGATE)
+    privacy_categories = dict.fromkeys(
+        ["id", "month", "area_kind", "area", "form", "dimension", "category", "count"], C.AGGREGATE)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["month", "municipality", "form", "dimension", "category"],
+        constraints = [models.UniqueConstraint(fields=["month", "area_kind", "area", "form", "dimension", "category"],
                                                name="signal_fact_unique")]
-        indexes = [models.Index(fields=["form", "month"], name="signal_fact_read_idx",
-                                include=["dimension", "municipality", "category", "count"])]
+        indexes = [models.Index(fields=["form", "area_kind", "month"], name="signal_fact_read_idx",
+                                include=["dimension", "area", "category", "count"])]
 
     def __str__(self):
-        return f"{self.month:%Y-%m} {self.municipality_id} {self.dimension}={self.category}: {self.count}"
+        return f"{self.month:%Y-%m} {self.area_kind} {self.area} {self.dimension}={self.category}: {self.count}"
 
 
 class LeadTimeFact(models.Model):
-    """How many signals registered in `month` in `municipality` took `tenths` tenths of a day (rounded) to reach
-    step `kind` (keten.monitor.selectors.LeadTime): a histogram the median and 90th percentile are read from
-    exactly, at the precision the monitor publishes them."""
+    """How many signals registered in `month` in an area took `tenths` tenths of a day (rounded) to reach step
+    `kind` (keten.monitor.selectors.LeadTime): a histogram the median and 90th percentile are read from exactly, at
+    the precision the monitor publishes them."""
 
     month = models.DateField()
-    municipality = models.ForeignKey("regions.Municipality", on_delete=models.DO_NOTHING, db_constraint=False,
-                                     related_name="+")
+    area_kind = models.CharField(max_length=32)
+    area = models.CharField(max_length=16, blank=True)
     form = models.CharField(max_length=16, blank=True)
     kind = models.CharField(max_length=12)
     tenths = models.IntegerField()
     count = models.PositiveIntegerField()
 
-    privacy_categories = dict.fromkeys(["id", "month", "municipality", "form", "kind", "tenths", "count"],
+    privacy_categories = dict.fromkeys(["id", "month", "area_kind", "area", "form", "kind", "tenths", "count"],
                                        C.AGGREGATE)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["month", "municipality", "form", "kind", "tenths"],
+        constraints = [models.UniqueConstraint(fields=["month", "area_kind", "area", "form", "kind", "tenths"],
                                                name="lead_time_fact_unique")]
-        indexes = [models.Index(fields=["form", "kind", "month"], name="lead_time_fact_read_idx",
-                                include=["municipality", "tenths", "count"])]
+        indexes = [models.Index(fields=["form", "kind", "area_kind", "month"], name="lead_time_fact_read_idx",
+                                include=["area", "tenths", "count"])]
 
     def __str__(self):
-        return f"{self.month:%Y-%m} {self.municipality_id} {self.kind} {self.tenths / 10} d: {self.count}"
+        return f"{self.month:%Y-%m} {self.area_kind} {self.area} {self.kind} {self.tenths / 10} d: {self.count}"
 
 
 class StaleSlice(models.Model):
