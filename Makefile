@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # Compiled translations are built at install time, not committed.
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard src/keten/locale/*/LC_MESSAGES/django.po))
 
-.PHONY: run test install lint test-sqlite test-postgres test-e2e demo-code bench bench-linking bench-monitor messages clean
+.PHONY: run serve test install lint test-sqlite test-postgres test-e2e demo-code bench bench-linking bench-monitor messages clean
 
 ## run: install, migrate the SQLite database under var/, load regions and demo data, serve on 127.0.0.1:$(PORT)
 ##      with the background worker (imports, notifications, deadline scans) beside the server; stopping the
@@ -28,6 +28,11 @@ run: install
 	@$(DEV) $(MANAGE) worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV) $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+## serve: Keten as in production (docs/operations.md): DATABASE_URL (PostgreSQL) and DJANGO_SECRET_KEY required;
+##        migrates, collects the static files, then gunicorn (deploy/gunicorn.conf.py) and the tasks worker
+serve: install
+	PORT=$(PORT) $(BIN)/python scripts/serve.py
 
 ## test: lint, the suite on SQLite and on a throwaway PostgreSQL, then the browser tests
 test: install lint test-sqlite test-postgres test-e2e

@@ -112,6 +112,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: counts and times every answer, the other middlewares' redirects and refusals included (/metrics).
+    "keten.web.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -212,7 +214,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=30)
 # Per attempted login name, not per IP address: care workers of one organisation often share one NAT
 # address, and an IP lock would shut them all out. The front proxy rate-limits per address.
 AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# W021 (HSTS preload): the preload list binds the whole registered domain and its subdomains and is hard to leave;
+# that is the domain owner's decision at the front proxy, not Keten's. Everything else of `check --deploy` holds.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W021"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "keten.accounts.adapters.axes_username"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
@@ -340,14 +344,30 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["keten.accounts.api_auth.HasActiveMembership"],
 }
 
-# --- Logging: no personal data in logs; errors to stderr ---------------------------------------------
+# --- Logging: no personal data in logs; to stderr, one JSON object a line in production ------------------
+# KETEN_LOG_FORMAT: "json" (default outside development) or "text" (default in development). Each line carries the
+# request id (also in the X-Request-ID header, gunicorn's access log and the audit events); an exception is logged
+# by its type and stack, its message only when it cannot quote data (keten.web.logs).
+KETEN_LOG_FORMAT = os.environ.get("KETEN_LOG_FORMAT", "text" if KETEN_DEV else "json")
+if KETEN_LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("KETEN_LOG_FORMAT must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "keten.web.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "keten.web.logs.KetenJsonFormatter",
+                 "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": KETEN_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("KETEN_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Metrics: /metrics for Prometheus (keten.web.metrics), only with this bearer token; unset, it answers 404 ----
+KETEN_METRICS_TOKEN = os.environ.get("KETEN_METRICS_TOKEN", "")
 
 KETEN_DEMO_CREDENTIALS = VAR_DIR / "demo-credentials.json"
 
@@ -357,7 +377,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 KETEN_PERIODIC_TASKS = [("keten.intake.tasks.scan_deadlines", 60), ("keten.referrals.tasks.escalate_overdue", 60),
                         ("keten.trajectories.tasks.notify_alerts", 3600),
                         # The monitor's figures counted again in full (ADR 0014): writes without model signals.
-                        ("keten.monitor.tasks.rebuild_facts", 3600)]
+                        # About 100 s of work at a million signals, so four times a day.
+                        ("keten.monitor.tasks.rebuild_facts", 6 * 3600)]
 
 # A database cache: shared by every web process, so a used TOTP code cannot be replayed on another worker.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "keten_cache"}}
