@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import router, transaction
+from django.db.models import sql
 
 from keten.audit.chain import HASHED_FIELDS, event_hash
 from keten.audit.context import client_address_of, current_request, request_id_of
@@ -74,9 +75,10 @@ def record(*, actor, action, target=None, object_type: str = "", object_id: str 
     return event
 
 
-def _chain(events: list[AuditEvent], using: str) -> None:
+def _chain(events: list[AuditEvent], using: str, *, at_once: bool = False) -> None:
     """Append the events, in order, to one partition's chain: the head is locked once and moved one step per
-    event (the PostgreSQL trigger allows no other move)."""
+    event (the PostgreSQL trigger allows no other move). `at_once` (the events a deferred() block held back):
+    on PostgreSQL the events and the head's steps go in one round trip after the lock."""
     # No savepoint: inside the caller's transaction a failure here must fail that transaction, and outside
     # one this block is the transaction.
     with transaction.atomic(using=using, savepoint=False):
@@ -91,9 +93,39 @@ def _chain(events: list[AuditEvent], using: str) -> None:
             event.occurred_at = clock.now()
             event.hash = event_hash({name: getattr(event, attname) for name, attname in _HASHED_ATTNAMES.items()})
             event._chained_by_service = True
+            head.last_seq, head.last_hash = event.seq, event.hash
+        connection = transaction.get_connection(using)
+        if at_once and connection.vendor == "postgresql" and _one_round_trip(connection):
+            _write_at_once(events, partition, connection)
+            return
+        for event in events:
             event.save(using=using)
             heads.update(last_seq=event.seq, last_hash=event.hash)
-            head.last_seq, head.last_hash = event.seq, event.hash
+
+
+def _one_round_trip(connection) -> bool:
+    """Whether the driver sends several statements in one execute: psycopg's client-side binding cursor does
+    (Django's default on PostgreSQL); with server-side binding each statement goes on its own."""
+    return not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding")
+
+
+def _write_at_once(events: list[AuditEvent], partition: int, connection) -> None:
+    """The events in one INSERT and the head moved one step per event (the trigger allows no other move), sent
+    as one batch of statements: one round trip however many events a transaction recorded. Each statement is
+    checked by the database as if sent alone, and the first that fails fails the batch and the transaction."""
+    insert = sql.InsertQuery(AuditEvent)
+    insert.insert_values(AuditEvent._meta.concrete_fields, events)
+    statements = insert.get_compiler(connection=connection).as_sql()
+    quote = connection.ops.quote_name
+    # Only quoted names of our own model go into the text; every value is a parameter.
+    step = (f"UPDATE {quote(AuditChain._meta.db_table)} SET {quote('last_seq')} = %s, "  # noqa: S608
+            f"{quote('last_hash')} = %s WHERE {quote('partition')} = %s")
+    statements += [(step, (event.seq, event.hash, partition)) for event in events]
+    with connection.cursor() as cursor:
+        cursor.execute(";\n".join(text for text, _params in statements),
+                       [value for _text, params in statements for value in params])
+    for event in events:
+        event._state.adding, event._state.db = False, connection.alias
 
 
 @contextmanager
@@ -124,7 +156,7 @@ def deferred() -> Iterator[None]:
         pending = {id(callback) for _sids, callback, _robust in connection.run_on_commit}
         events = [event for event, marker in held if id(marker) in pending]
         if events:
-            _chain(events, using)
+            _chain(events, using, at_once=True)
 
 
 def _pending_marker(using: str):

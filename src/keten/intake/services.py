@@ -3,6 +3,7 @@ or through the public guide), routing them by the rules a national administrator
 their workflow, with the files that go with them. Each is one transaction with its audit event."""
 
 import re
+import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -25,6 +26,7 @@ from keten.identity.normalise import InvalidValue, normalise
 from keten.identity.services import entities_register, subject_register
 from keten.intake import catalogue, deadlines, routing, tasks, workflow
 from keten.intake.attachments import MAX_ATTACHMENTS, CheckedFile, check_upload
+from keten.intake.batch import insert_all
 from keten.intake.models import (
     ADULT_AGE,
     PUBLIC_GUIDE_REPORTER,
@@ -355,27 +357,23 @@ def _checked_consent(basis: str, consent: Consent | None, people: list[PersonInp
         raise InvalidSignal("consent", _("Deze toestemming geldt niet meer."))
 
 
-def _create_signal(facts: _Facts, *, kind: str, membership: Membership | None, organisation: Organisation | None,
-                   basis: str, consent: Consent | None) -> Signal:
-    """The signal with its forms, indicators and first step of history; the deadline runs from now.
-
-    The parts are written in bulk, which sends no model signals: the one receiver that listens to them
-    (keten.monitor.receivers) marks the slice of the signal's month and municipality, which the signal's own
-    save has marked already."""
+def _new_signal(facts: _Facts, *, kind: str, membership: Membership | None, organisation: Organisation | None,
+                basis: str, consent: Consent | None, signal_id: uuid.UUID | None = None) -> tuple[Signal, list]:
+    """The signal with its forms, indicators and first step of history, not yet written: the caller writes them
+    with the rest of the registration by keten.intake.batch.insert_all (one round trip; the monitor marks the
+    signal's slice through it). The deadline runs from now."""
     registered = now()
-    signal = Signal.objects.create(
-        reporter_kind=kind, reporter_membership=membership, reporter_organisation=organisation,
-        observed_on=facts.observed_on, municipality=facts.municipality, urgency=facts.urgency,
-        description=facts.description, basis=basis, consent=consent, status=Status.NEW,
+    signal = Signal(
+        id=signal_id or uuid.uuid4(), reporter_kind=kind, reporter_membership=membership,
+        reporter_organisation=organisation, observed_on=facts.observed_on, municipality=facts.municipality,
+        urgency=facts.urgency, description=facts.description, basis=basis, consent=consent, status=Status.NEW,
         status_changed_at=registered, triage_due_at=deadlines.triage_due_at(registered, facts.urgency))
-    forms = SignalForm.objects.bulk_create([SignalForm(signal=signal, form=form) for form in facts.forms])
-    if facts.indicators:
-        Signal.indicators.through.objects.bulk_create([
-            Signal.indicators.through(signal=signal, indicatorversion=version) for version in facts.indicators])
-    SignalTransition.objects.bulk_create([SignalTransition(signal=signal, from_status="", to_status=Status.NEW,
-                                                           at=registered, membership=membership)])
+    forms = [SignalForm(signal=signal, form=form) for form in facts.forms]
+    chosen = [Signal.indicators.through(signal=signal, indicatorversion=version) for version in facts.indicators]
+    first_step = SignalTransition(signal=signal, from_status="", to_status=Status.NEW, at=registered,
+                                  membership=membership)
     _remember(signal, "forms", forms)
-    return signal
+    return signal, [[signal], forms, chosen, [first_step]]
 
 
 def _remember(signal: Signal, related: str, rows: list) -> None:
@@ -405,7 +403,7 @@ def signal_register(*, actor: Actor, observed_on: date, municipality: Municipali
                     urgency: str, basis: str, indicators: Collection[str] = (), description: str = "",
                     address: str = "", people: Sequence[PersonInput] = (),
                     entities: Sequence[tuple[str, str]] = (), consent: Consent | None = None,
-                    attachments: Sequence = ()) -> Signal:
+                    attachments: Sequence = (), signal_id: uuid.UUID | None = None) -> Signal:
     """A professional registers a signal for their organisation.
 
     Everything is checked before anything is written: one bad value (a date in the future, an unknown
@@ -414,7 +412,8 @@ def signal_register(*, actor: Actor, observed_on: date, municipality: Municipali
     of the identity store, and `address` (where it was seen) and `entities` ((kind, raw) pairs: phone, address,
     licence plate, company, IBAN, e-mail, online handle) become entities there; the signal only points at them.
     `consent` is the recorded consent of a presumed victim among `people`, required when `basis` is "consent".
-    `attachments` are uploaded files (keten.intake.attachments says which). The routing rules are applied right
+    `attachments` are uploaded files (keten.intake.attachments says which); `signal_id` is the id to give the
+    signal when a row naming it was written first (the API's Idempotency-Key). The routing rules are applied right
     after, in the background (keten.intake.tasks.signal_registered), which also sends the notices."""
     if actor.role not in REGISTERING_ROLES:
         raise PermissionDenied(_("Als {role} kunt u geen signalen registreren.").format(
@@ -444,8 +443,9 @@ def signal_register(*, actor: Actor, observed_on: date, municipality: Municipali
 
     # Every event of the registration is chained at its end, so the audit partition is held only briefly.
     with audit_deferred():
-        signal = _create_signal(facts, kind=ReporterKind.PROFESSIONAL, membership=actor.membership,
-                                organisation=actor.organisation, basis=basis, consent=consent)
+        signal, rows = _new_signal(facts, kind=ReporterKind.PROFESSIONAL, membership=actor.membership,
+                                   organisation=actor.organisation, basis=basis, consent=consent,
+                                   signal_id=signal_id)
         _require_creating(actor, signal, purpose)
         involved = []
         for person in people:
@@ -455,14 +455,14 @@ def signal_register(*, actor: Actor, observed_on: date, municipality: Municipali
                                            attributes=list(person.attributes))
             involved.append(SignalPerson(signal=signal, role=person.role, subject=subject,
                                          estimated_age=person.estimated_age, is_minor=person.is_minor))
-        SignalPerson.objects.bulk_create(involved)
         values = ([(EntityKind.ADDRESS, address)] if address else []) + list(entities)
         links: dict = {}
         for number, entity in enumerate(entities_register(actor=actor, values=values,
                                                           municipality=facts.municipality)):
             links.setdefault(entity.pk, SignalEntity(signal=signal, entity=entity, is_place=bool(address)
                                                      and number == 0))
-        SignalEntity.objects.bulk_create(links.values())
+        # The signal and everything it names that is new, in one round trip.
+        insert_all([*rows, involved, list(links.values())])
         audit(actor=actor, action="create", target=signal, purpose=purpose, basis=basis)
         for upload, checked_file in checked:
             _store_attachment(actor, signal, upload, checked_file, purpose=purpose, basis=basis)
@@ -483,9 +483,9 @@ def signal_register_from_guide(*, observed_on: date, municipality: Municipality 
     if minor not in (True, False, None):
         raise InvalidSignal("minor", _("Kies of de persoon minderjarig lijkt: ja, nee of weet ik niet."))
     with audit_deferred():
-        signal = _create_signal(facts, kind=ReporterKind.PUBLIC_GUIDE, membership=None, organisation=None,
-                                basis=PUBLIC_GUIDE_BASIS, consent=None)
-        SignalPerson.objects.create(signal=signal, role=PersonRole.PRESUMED_VICTIM, is_minor=minor)
+        signal, rows = _new_signal(facts, kind=ReporterKind.PUBLIC_GUIDE, membership=None, organisation=None,
+                                   basis=PUBLIC_GUIDE_BASIS, consent=None)
+        insert_all([*rows, [SignalPerson(signal=signal, role=PersonRole.PRESUMED_VICTIM, is_minor=minor)]])
         audit(actor=None, action="create", target=signal, purpose=Purpose.SIGNAL_ASSESSMENT,
               basis=PUBLIC_GUIDE_BASIS)
         tasks.signal_registered.enqueue(str(signal.pk))
@@ -514,10 +514,11 @@ def _replay(existing: IdempotencyKey, fingerprint: str) -> Signal:
 def _live_key(membership: Membership, key: str) -> IdempotencyKey | None:
     """The key as this account stored it within IDEMPOTENCY_WINDOW, or None. An expired key may name a new
     request: found on the way, it is removed (only that row: a live one stored since by a racing first request
-    must stay, so that our insert meets it), and a key that was never used costs no second query."""
+    must stay, so that our insert meets it)."""
     stored = IdempotencyKey.objects.select_related("signal").filter(membership=membership, key=key).first()
     if stored is not None and stored.created_at < now() - IDEMPOTENCY_WINDOW:
-        IdempotencyKey.objects.filter(pk=stored.pk, created_at__lt=now() - IDEMPOTENCY_WINDOW).delete()
+        with transaction.atomic():
+            IdempotencyKey.objects.filter(pk=stored.pk, created_at__lt=now() - IDEMPOTENCY_WINDOW).delete()
         return None
     return stored
 
@@ -525,25 +526,27 @@ def _live_key(membership: Membership, key: str) -> IdempotencyKey | None:
 def signal_register_idempotent(*, actor: Actor, key: str, fingerprint: str, **values) -> tuple[Signal, bool]:
     """signal_register, at most once per (membership, key) within IDEMPOTENCY_WINDOW: a retry with the same
     `fingerprint` (of the request body) gets the first signal back, and `False` for "not created now"; another
-    body under the same key is refused. Two retries racing each other meet at the unique constraint: the loser
-    rolls back its signal (with its audit events) and answers with the winner's."""
-    existing = _live_key(actor.membership, key)
-    if existing is not None:
-        return _replay(existing, fingerprint), False
-    try:
-        # The audit events are chained after the key is stored, just before the commit (audit.deferred).
-        with transaction.atomic(), audit_deferred():
-            # Undecorated: this block is the registration's transaction already (no savepoint in it).
-            signal = signal_register.__wrapped__(actor=actor, **values)
-            IdempotencyKey.objects.create(membership=actor.membership, key=key, fingerprint=fingerprint,
-                                          signal=signal)
-    except IntegrityError:
-        existing = IdempotencyKey.objects.select_related("signal").filter(membership=actor.membership,
-                                                                          key=key).first()
-        if existing is None:  # not the key's constraint that failed
-            raise
-        return _replay(existing, fingerprint), False
-    return signal, True
+    body under the same key is refused.
+
+    The key is stored first, naming the signal about to be registered (foreign keys are checked at commit), so a
+    new key costs no look-up: a key used before fails that insert at once, and a retry racing the first request
+    waits at the unique constraint until that one ends, then answers with its signal (or, if it was rolled back,
+    registers in its place). An expired key is removed on the way and the registration tried once more."""
+    for _attempt in range(2):
+        signal_id = uuid.uuid4()
+        try:
+            # The audit events are chained at the end, just before the commit (audit.deferred).
+            with transaction.atomic(), audit_deferred():
+                IdempotencyKey.objects.create(membership=actor.membership, key=key, fingerprint=fingerprint,
+                                              signal_id=signal_id)
+                # Undecorated: this block is the registration's transaction already (no savepoint in it).
+                return signal_register.__wrapped__(actor=actor, signal_id=signal_id, **values), True
+        except IntegrityError as error:
+            failure = error
+            existing = _live_key(actor.membership, key)
+            if existing is not None:
+                return _replay(existing, fingerprint), False
+    raise failure  # twice, and no live key: not the key's constraint that failed
 
 
 # --- The workflow -------------------------------------------------------------------------------------------------
@@ -708,8 +711,9 @@ def route_registered(*, signal_id) -> Routing:
     meanwhile, by policy). Safe to repeat: a signal is routed once, a second run returns that routing. The
     platform routes under the national rules, so the routing's audit event has no actor; each share has its own.
     Registering takes the reporter (None for the public guide) as the routing's membership."""
-    signal = (Signal.objects.select_for_update().select_related("municipality", "reporter_organisation")
-              .get(pk=signal_id))  # the lock: two runs of the task never route one signal twice
+    # The lock (on the signal's row only: PostgreSQL locks no outer join): two runs never route one signal twice.
+    signal = (Signal.objects.select_for_update(of=("self",)).select_related("municipality", "reporter_organisation")
+              .get(pk=signal_id))
     earlier = signal.routings.order_by("at").first()
     if earlier is not None:
         return earlier

@@ -71,8 +71,14 @@ def _month_bounds(month: date) -> tuple[datetime, datetime]:
 def mark(slices: Iterable[tuple[datetime, str]]) -> None:
     """Mark the slices of signals registered at these moments in these municipalities as stale. Written in the
     writer's transaction: rolled back with it, and seen by the next read once it commits."""
+    StaleSlice.objects.bulk_create(stale_marks(slices))
+
+
+def stale_marks(slices: Iterable[tuple[datetime, str]]) -> list[StaleSlice]:
+    """What mark() writes, unsaved: for a writer that inserts them together with its own rows, in its own
+    transaction (registering a signal writes its rows without model signals, so marks its slice itself)."""
     rows = {(month_of(moment), municipality) for moment, municipality in slices if moment and municipality}
-    StaleSlice.objects.bulk_create([StaleSlice(month=month, municipality=code) for month, code in rows])
+    return [StaleSlice(month=month, municipality=code) for month, code in rows]
 
 
 def mark_signals(signals: QuerySet[Signal]) -> None:

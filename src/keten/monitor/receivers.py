@@ -1,11 +1,13 @@
 """Keeps keten.monitor.facts current: every write through a model's save, delete or many-to-many add that changes
 what a signal counts as (the signal, its forms, hard indicators, steps, dossier and the table's decisions) marks
-the signal's month × municipality stale, in the writer's transaction. Writes that send no signal (bulk_create,
-QuerySet.update, SQL) are counted by the periodic full recount (ADR 0014)."""
+the signal's month × municipality stale, in the writer's transaction; so does a registration's insert_all
+(keten.intake.batch), whose marks go in with its rows. Writes that send no signal (bulk_create, QuerySet.update,
+SQL) are counted by the periodic full recount (ADR 0014)."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from keten.intake import batch
 from keten.intake.models import Signal, SignalForm, SignalTransition
 from keten.monitor import facts
 from keten.signaltable.models import DossierSignal, TableDecision
@@ -24,6 +26,21 @@ def _signal_before(sender, instance: Signal, raw=False, **kwargs):
 def _signal_changed(sender, instance: Signal, raw=False, **kwargs):
     if not raw:
         facts.mark([(instance.created_at, instance.municipality_id)])
+
+
+@receiver(batch.inserting, dispatch_uid="monitor_rows_inserted")
+def _rows_inserted(sender, groups, extra, **kwargs):
+    """New signals mark their slice in the same round trip; new parts of signals written before mark theirs."""
+    new, parts = {}, set()
+    for group in groups:
+        for row in group:
+            if isinstance(row, Signal):
+                new[row.pk] = (row.created_at, row.municipality_id)
+            elif isinstance(row, SignalForm | SignalTransition | DossierSignal | Signal.indicators.through):
+                parts.add(row.signal_id)
+    extra.append(facts.stale_marks(new.values()))
+    if parts - set(new):
+        facts.mark_signals(Signal.objects.filter(pk__in=parts - set(new)))
 
 
 @receiver(post_save, sender=SignalForm, dispatch_uid="monitor_form_saved")
