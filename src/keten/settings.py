@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "keten.audit.middleware.RequestContextMiddleware",
+    # Before anything reads the body: an oversized or non-UTF-8 body is refused with a Dutch 413/400.
+    "keten.web.limits.RequestBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -201,6 +203,9 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# Exports of personal data and reveals ask for the password again unless it was given this recently
+# (keten.accounts.reauth).
+ACCOUNT_REAUTHENTICATION_TIMEOUT = int(timedelta(minutes=5).total_seconds())
 # One lockout mechanism (django-axes, below); allauth's own failed-login limit would answer differently.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
 
@@ -330,6 +335,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["keten.accounts.api_auth.HasActiveMembership"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's JSON parser with a depth guard (a deeply nested body is a 400, not a server error), then its own.
+    "DEFAULT_PARSER_CLASSES": ["keten.core.parsers.KetenJSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

@@ -37,6 +37,7 @@ from keten.signaltable.models import (
 )
 from keten.signaltable.network import network_svg
 from keten.signaltable.reveals import reveal, reveal_purposes, reveals_for_annex
+from tests.security.support import reauthenticated
 
 pytestmark = pytest.mark.django_db
 
@@ -237,7 +238,7 @@ def test_the_police_reveal_a_person_for_an_investigation_and_it_is_recorded_and_
 
 
 def test_the_reveal_page_shows_the_identity_once_and_the_dossier_stays_pseudonymised(dossier, demo, client_for):
-    police = client_for("police_investigator")
+    police = reauthenticated(client_for("police_investigator"))  # revealing asks for the password again
     form = police.get(_url("dossier-reveal", dossier)).content.decode()
     choice = f"persoon:{dossier.alfa_alias.letters}"
     assert choice in form and "Opsporing" in form and NAME not in form
@@ -249,7 +250,7 @@ def test_the_reveal_page_shows_the_identity_once_and_the_dossier_stays_pseudonym
 
 
 def test_a_reveal_without_a_reason_is_not_made(dossier, demo, client_for):
-    response = client_for("police_investigator").post(_url("dossier-reveal", dossier), {
+    response = reauthenticated(client_for("police_investigator")).post(_url("dossier-reveal", dossier), {
         "target": f"persoon:{dossier.alfa_alias.letters}", "purpose": "investigation", "reason": ""})
     assert response.status_code == 400 and "Zeg waarom u de identiteit nodig hebt." in response.content.decode()
     assert not IdentityReveal.objects.filter(dossier=dossier).exists()
@@ -265,7 +266,7 @@ def test_the_chair_cannot_reveal_and_is_told_why_and_the_attempt_is_audited(doss
     assert not IdentityReveal.objects.exists()
     page = client_for("table_chair").get(_url("dossier-reveal", dossier)).content.decode()
     assert "U kunt hier geen identiteit onthullen." in page and 'name="target"' not in page
-    refused = client_for("table_chair").post(_url("dossier-reveal", dossier), {
+    refused = reauthenticated(client_for("table_chair")).post(_url("dossier-reveal", dossier), {
         "target": f"persoon:{dossier.alfa_alias.letters}", "purpose": "table_meeting", "reason": "(fictief) Graag."})
     assert refused.status_code == 403 and NAME not in refused.content.decode()
 

@@ -4,6 +4,8 @@ organisation, and nobody else's."""
 import secrets
 import uuid
 
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -94,7 +96,18 @@ def user_deactivate(*, actor: Actor, user: User) -> None:
     if not Membership.objects.filter(user=user, is_active=True).exists():
         user.is_active = False
         user.save(update_fields=["is_active"])
+    # Whatever the person had open ends now, not at their next click: a screen left open shows what the roles
+    # showed. (A role elsewhere is kept; they log in again to act in it.)
+    end_sessions_of(user)
     record_write(actor=actor, action="update", target=user, purpose="administration")
+
+
+def end_sessions_of(user: User) -> int:
+    """Delete every stored session logged in as `user` (sessions live in the database); returns how many."""
+    ended = [session.pk for session in Session.objects.filter(expire_date__gt=now()).iterator()
+             if session.get_decoded().get(SESSION_KEY) == str(user.pk)]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
 
 
 @transaction.atomic

@@ -17,6 +17,11 @@ SIGNATURES = {
     b"\xff\xd8\xff": "image/jpeg",
 }
 PILLOW_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG"}
+#: A name may end in the extension of its kind. One that claims another kind we accept, or content a browser or
+#: computer would run, is refused: the name travels with the download and decides what opens it.
+EXTENSIONS = {"application/pdf": {"pdf"}, "image/png": {"png"}, "image/jpeg": {"jpg", "jpeg", "jpe", "jfif"}}
+ACTIVE_EXTENSIONS = {"htm", "html", "xhtml", "shtml", "svg", "svgz", "xml", "js", "mjs", "hta", "exe", "com", "scr",
+                     "bat", "cmd", "ps1", "vbs", "sh", "jar", "msi", "lnk", "docm", "xlsm", "pptm"}
 MAX_ATTACHMENTS = 10
 MAX_NAME_CHARS = 200
 
@@ -59,6 +64,17 @@ def _clean_name(name: str) -> str:
     return name[-MAX_NAME_CHARS:]
 
 
+def _claimed_extension(name: str) -> str:
+    stem, dot, extension = name.rpartition(".")
+    return extension.lower() if dot and stem and extension.isalnum() and len(extension) <= 5 else ""
+
+
+def _name_lies(name: str, kind: str) -> bool:
+    claimed = _claimed_extension(name)
+    known = set().union(*EXTENSIONS.values()) | ACTIVE_EXTENSIONS
+    return claimed in known and claimed not in EXTENSIONS[kind]
+
+
 def check_upload(upload) -> CheckedFile:
     """The checked facts of an uploaded file, or ValidationFailed with the reason in Dutch."""
     limit = max_bytes()
@@ -74,6 +90,12 @@ def check_upload(upload) -> CheckedFile:
     if not readable:
         raise ValidationFailed(_("Het bestand {name} is geen PDF, PNG- of JPEG-bestand (of het is beschadigd). "
                                  "Alleen die soorten kunt u toevoegen.").format(name=_clean_name(upload.name)))
+    if _name_lies(_clean_name(upload.name), kind):
+        what = {"application/pdf": _("een PDF"), "image/png": _("een PNG-afbeelding"),
+                "image/jpeg": _("een JPEG-afbeelding")}[kind]
+        raise ValidationFailed(_("De naam van het bestand {name} past niet bij wat erin zit: het is {what}. Geef "
+                                 "het de juiste extensie en voeg het opnieuw toe.").format(
+                                     name=_clean_name(upload.name), what=what))
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():

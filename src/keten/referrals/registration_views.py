@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from keten.accounts.actor import Actor
 from keten.accounts.permissions import deny, role_required
+from keten.accounts.reauth import fresh_login_required
 from keten.accounts.roles import OrganisationType, Role
 from keten.core.clock import today
 from keten.core.downloads import csv_download
@@ -104,6 +105,7 @@ def registration_create(request):
 
 @require_GET
 @registrars
+@fresh_login_required
 def registration_export(request, file_format):
     """The year's dataset without direct identifiers, as CSV or JSON."""
     if file_format not in ("csv", "json"):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from keten.accounts.actor import Actor
 from keten.accounts.permissions import deny, role_required
+from keten.accounts.reauth import fresh_login_required
 from keten.core.clock import today
 from keten.core.errors import PermissionDenied, ValidationFailed
 from keten.signaltable.dossier_selectors import dossier_cast, dossier_view
@@ -138,6 +139,7 @@ def _resolve(cast, value: str) -> dict | None:
 
 @require_http_methods(["GET", "POST"])
 @table_pages
+@fresh_login_required(only_post=True)
 def dossier_reveal(request, dossier_id):
     """GET: the form (or, for a role that may reveal nothing, why not). POST: reveal, and show the identity once
     on the result page; the reveal is audited by the service, the masked page around the form only on GET or when

@@ -164,6 +164,11 @@ def template(actor: Actor) -> bytes:
     sheet.freeze_panes = "B2"
     for service in services_of(actor):
         sheet.append(_template_row(service))
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.data_type == "f":
+                # openpyxl makes any text starting with "=" a formula; a name typed as one stays text, unchanged,
+                # so that the template still comes back in as it went out.
+                cell.data_type = "s"
     _add_dropdowns(workbook, sheet)
     _add_help(workbook)
     output = BytesIO()

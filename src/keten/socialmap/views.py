@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from keten.accounts.actor import Actor
 from keten.accounts.permissions import login_required
+from keten.accounts.reauth import fresh_login_required
 from keten.core.paging import page_numbers
 from keten.socialmap import confidential, selectors
 from keten.socialmap.forms import SearchForm
@@ -62,6 +63,7 @@ def coverage(request):
 
 @require_GET
 @login_required
+@fresh_login_required
 def confidential_location(request, location_id):
     """The address of one confidential location, if policy lets this professional see it; the look is audited
     either way. As a fragment for the search page's reveal button, or as a page without JavaScript."""
