@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # Compiled translations are built at install time, not committed.
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard src/keten/locale/*/LC_MESSAGES/django.po))
 
-.PHONY: run serve test install lint test-sqlite test-postgres test-e2e demo-code bench bench-linking bench-monitor messages clean
+.PHONY: run serve test install lint test-sqlite test-postgres test-e2e demo-code bench bench-linking bench-monitor soak messages clean
 
 ## run: install, migrate the SQLite database under var/, load regions and demo data, serve on 127.0.0.1:$(PORT)
 ##      with the background worker (imports, notifications, deadline scans) beside the server; stopping the
@@ -87,6 +87,13 @@ bench: install
 ##                most of it Splink at 1,000,000 spilling to disk under its 8 GiB limit)
 bench-linking: install
 	$(BIN)/python bench/bench_linking.py
+
+## soak: hostile and concurrent use, too slow for `make test`: schemathesis against the API for every role
+##       (SOAK_API_CASES per role, default 10,000: bench/soak_api.py), then 1,000 races of two people saving one
+##       record version on a throwaway PostgreSQL (SOAK_RACES: bench/soak_races.py)
+soak: install
+	$(BIN)/python bench/soak_api.py
+	$(BIN)/python bench/soak_races.py
 
 ## bench-monitor: the national dashboard and a quarterly PDF over 1,000,000 signals and 50,000 trajectories on a
 ##                throwaway PostgreSQL (about 5 minutes, most of it inserting)
