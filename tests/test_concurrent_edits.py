@@ -13,7 +13,7 @@ from keten.audit.models import AuditEvent
 from keten.signaltable.models import ActionStatus, TableAction
 
 RACES = 20
-CONFLICT = "Iemand anders heeft dit gegeven intussen gewijzigd. Laad de pagina opnieuw en probeer het nog eens."
+CONFLICT = "Iemand anders sloeg deze actie intussen op."
 
 
 # Skipped before the database is set up: a transactional test flushes the demo world even when it skips.
@@ -56,3 +56,9 @@ def test_who_saves_second_sees_the_conflict_and_the_form_still_holds_what_they_t
     stored = TableAction.objects.get(pk=action.pk)
     assert (stored.status, stored.outcome) == (ActionStatus.DONE, "Gesprek gevoerd met de werkgever (fictief).")
     assert AuditEvent.objects.filter(object_id=str(action.pk), action="update").count() == 1
+    # The page shows what is stored now and carries its version: saving again, knowingly, goes through.
+    assert "Gesprek gevoerd met de werkgever (fictief)." in html
+    assert re.search(rf'name="version" value="{stored.version}"', html)
+    again = owner_client.post(url, {"version": stored.version, "status": ActionStatus.OPEN, "outcome": typed})
+    assert again.status_code == 302
+    assert TableAction.objects.get(pk=action.pk).outcome == typed

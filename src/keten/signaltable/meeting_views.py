@@ -273,10 +273,19 @@ def action_update(request, action_id):
                                        expected_version=form.cleaned_data["version"])
             except PermissionDenied as error:
                 return deny(request, error.message)
+            except ConcurrentUpdate:
+                # Keep what was typed, against the version that is stored now: the page shows that version above
+                # the form, so saving again is a choice made knowing what the other person saved.
+                action = selectors.action_for(actor=actor, action_id=action_id)
+                form = ActionUpdateForm({**request.POST.dict(), "version": action.version})
+                form.is_valid()
+                form.add_error(None, _("Iemand anders sloeg deze actie intussen op. Bovenaan staat wat nu is "
+                                       "opgeslagen; uw invoer staat nog in het formulier. Controleer het en sla "
+                                       "opnieuw op."))
+                status = 409
             except DomainError as error:
                 form.add_error(None, error.message)
-                status = 409 if isinstance(error, ConcurrentUpdate) else 400
-                action = selectors.action_for(actor=actor, action_id=action_id)
+                status = 400
             else:
                 messages.success(request, _("De actie is bijgewerkt."))
                 return redirect("signaltable:action-update", action_id=action.pk)
