@@ -13,7 +13,7 @@ from keten.audit.models import AuditEvent
 from keten.signaltable.models import ActionStatus, TableAction
 
 RACES = 20
-CONFLICT = "Iemand anders sloeg deze actie intussen op."
+CONFLICT = "Iemand anders sloeg dit intussen op."
 
 
 # Skipped before the database is set up: a transactional test flushes the demo world even when it skips.

@@ -140,7 +140,7 @@ def test_a_stale_version_is_refused_with_a_clear_message_and_changes_nothing(dem
     assert _step(client, signal, "triage", stale).status_code == 302
     response = _step(client, signal, "closed", stale, close_reason="duplicate")
     assert response.status_code == 409
-    assert "Iemand anders heeft dit gegeven intussen gewijzigd" in response.content.decode()
+    assert "Iemand anders sloeg dit intussen op." in response.content.decode()
     signal.refresh_from_db()
     assert signal.status == "triage" and signal.transitions.count() == 2
 

@@ -192,7 +192,7 @@ def test_a_stale_send_says_so_keeps_what_was_typed_and_sends_nothing(demo, clien
                                                  SEND | {"version": referral.version - 1})
     page = response.content.decode()
     assert response.status_code == 409
-    assert "Iemand anders heeft dit gegeven intussen gewijzigd" in page and SEND["contact"] in page
+    assert "Iemand anders sloeg dit intussen op." in page and SEND["contact"] in page
     assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.DRAFT
 
 

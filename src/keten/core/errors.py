@@ -25,5 +25,13 @@ class ConcurrentUpdate(DomainError):
     )
 
 
+#: What a page says when its form lost a race: the page shows the stored record and keeps what was typed, against
+#: the version stored now (keten.core.forms.with_current_version). ConcurrentUpdate's own message stays for the API.
+CONFLICT_ON_PAGE = _(
+    "Iemand anders sloeg dit intussen op. Bovenaan staat wat nu is opgeslagen; uw invoer staat nog in het "
+    "formulier. Controleer het en sla opnieuw op."
+)
+
+
 class ValidationFailed(DomainError):
     default_message = _("De invoer is niet geldig.")

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from keten.accounts.actor import Actor
 from keten.accounts.permissions import role_required
 from keten.accounts.roles import Role
-from keten.core.errors import ConcurrentUpdate, DomainError
+from keten.core.errors import DomainError
+from keten.core.forms import is_conflict, with_current_version
 from keten.intake import routing, services
 from keten.intake.models import RoutingRule
 from keten.intake.routing_forms import RuleForm, TrialForm
@@ -39,8 +40,10 @@ def _rule_rows(rules) -> list[tuple]:
     return [(rule, routing.describe(rule), routing.action_labels(rule.actions)) for rule in rules]
 
 
-def _form_page(request, form, rule, status=200):
-    return render(request, "intake/routing/form.html", {"form": form, "rule": rule}, status=status)
+def _form_page(request, form, rule, status=200, stored=None):
+    """The rule form; `stored` (a rule row) when the form lost a race, to show what is saved now above it."""
+    return render(request, "intake/routing/form.html", {"form": form, "rule": rule, "stored": stored},
+                  status=status)
 
 
 @national_admin_only
@@ -67,8 +70,11 @@ def rule_edit(request, rule_id):
             services.rule_update(actor=Actor.of(request.membership), rule=rule,
                                  expected_version=form.cleaned_data["version"], **form.values())
         except DomainError as error:
+            rule = _rule_or_404(rule_id)  # read again: the page shows the rule as stored now above the form
+            if is_conflict(error, posted_version=form.cleaned_data["version"], stored_version=rule.version):
+                form, status = with_current_version(RuleForm, request.POST, rule.version, rule=rule), 409
+                return _form_page(request, form, rule, status=status, stored=_rule_rows([rule])[0])
             form.add_error(None, error.message)
-            status = 409 if isinstance(error, ConcurrentUpdate) else 400
         else:
             messages.success(request, _("Regel ‘{name}’ is opgeslagen.").format(name=rule.name))
             return redirect("intake:routing-rule-list")

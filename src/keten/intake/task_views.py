@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 from keten.accounts.actor import Actor
 from keten.accounts.permissions import role_required
 from keten.accounts.roles import Role
-from keten.core.errors import ConcurrentUpdate, DomainError
+from keten.core.errors import DomainError
+from keten.core.forms import is_conflict, with_current_version
 from keten.intake import selectors, services
 from keten.intake.task_forms import TaskCompleteForm
 
@@ -47,11 +48,14 @@ def task_complete(request, task_id):
             services.registration_task_complete(
                 actor=actor, task=task, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"],
                 expected_version=form.cleaned_data["version"])
-        except ConcurrentUpdate:
-            form.add_error(None, _("Iemand anders heeft deze taak intussen afgerond. Bekijk de lijst opnieuw."))
-            status = 409
         except DomainError as refusal:
-            form.add_error(None, refusal.message)
+            # Someone else completed it meanwhile: the list shows how, and this form keeps what was typed.
+            stored = selectors.registration_task_for(actor=actor, task_id=task_id)
+            if is_conflict(refusal, posted_version=form.cleaned_data["version"], stored_version=stored.version):
+                form = with_current_version(TaskCompleteForm, request.POST, stored.version, prefix=str(task.pk))
+                status = 409
+            else:
+                form.add_error(None, refusal.message)
         else:
             messages.success(request, _("Taak voor signaal {reference} afgerond.").format(
                 reference=task.signal.reference))

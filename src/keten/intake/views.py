@@ -17,7 +17,8 @@ from keten.accounts.actor import Actor
 from keten.accounts.permissions import deny, role_required
 from keten.audit.context import client_address_of
 from keten.core.clock import now, today
-from keten.core.errors import ConcurrentUpdate, DomainError, PermissionDenied
+from keten.core.errors import DomainError, PermissionDenied
+from keten.core.forms import is_conflict, with_current_version
 from keten.core.paging import page_numbers
 from keten.intake import selectors, services, workflow
 from keten.intake.deadlines import deadline_of
@@ -212,9 +213,14 @@ def signal_transition(request, signal_id):
                                    expected_version=data["version"], close_reason=data.get("close_reason", ""),
                                    referred_to=data.get("referred_to", ""), note=data["note"])
     except DomainError as error:
+        signal = _signal_or_404(request, signal_id)
+        if is_conflict(error, posted_version=data["version"], stored_version=signal.version):
+            # The page shows the signal as stored now; the step keeps what was typed, against that version.
+            form = with_current_version(TransitionForm, request.POST, signal.version, target=target)
+            return _detail(request, signal, failed=form, status=409)
         form.add_error(None, error.message)
-        status = 409 if isinstance(error, ConcurrentUpdate) else 403 if isinstance(error, PermissionDenied) else 400
-        return _detail(request, _signal_or_404(request, signal_id), failed=form, status=status)
+        status = 403 if isinstance(error, PermissionDenied) else 400
+        return _detail(request, signal, failed=form, status=status)
     messages.success(request, _("Signaal {reference} staat nu op ‘{status}’.").format(
         reference=signal.reference, status=workflow.Status(target).label))
     return redirect("intake:signal-detail", signal_id=signal.pk)

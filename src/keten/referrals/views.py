@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 from keten.accounts.actor import Actor
 from keten.accounts.permissions import deny, role_required
 from keten.accounts.roles import Role
-from keten.core.errors import ConcurrentUpdate, DomainError, PermissionDenied, ValidationFailed
+from keten.core.errors import DomainError, PermissionDenied, ValidationFailed
+from keten.core.forms import is_conflict, with_current_version
 from keten.intake import selectors as intake_selectors
 from keten.intake.services import REGISTERING_ROLES
 from keten.policy.purposes import default_purpose
@@ -154,12 +155,14 @@ def referral_step(request, referral_id):
     data, actor = form.cleaned_data, _actor(request)
     try:
         _take_step(actor, referral, data)
-    except ConcurrentUpdate as error:
-        form.add_error(None, error.message)
-        return _detail(request, referral, failed=form, status=409)
     except PermissionDenied as error:
         return deny(request, error.message)
     except DomainError as error:
+        # Read again: a refused step may have changed the referral in memory, never the stored one.
+        referral = _referral_or_404(request, referral_id)
+        if is_conflict(error, posted_version=data["version"], stored_version=referral.version):
+            form = with_current_version(StepForm, request.POST, referral.version)
+            return _detail(request, referral, failed=form, status=409)
         form.add_error(None, error.message)
         return _detail(request, referral, failed=form, status=400)
     messages.success(request, _("Aanmelding {reference}: {status}.").format(
@@ -183,10 +186,13 @@ def referral_send(request, referral_id):
     except PermissionDenied as error:
         return deny(request, error.message)
     except DomainError as error:
-        form.add_error(None, error.message)
         # Read again: a refused send may have changed the referral in memory, never the stored one.
-        return _detail(request, _referral_or_404(request, referral_id), send_form=form,
-                       status=409 if isinstance(error, ConcurrentUpdate) else 400)
+        referral = _referral_or_404(request, referral_id)
+        if is_conflict(error, posted_version=data["version"], stored_version=referral.version):
+            form = with_current_version(SendForm, request.POST, referral.version)
+            return _detail(request, referral, send_form=form, status=409)
+        form.add_error(None, error.message)
+        return _detail(request, referral, send_form=form, status=400)
     messages.success(request, _("Aanmelding {reference} is verstuurd naar {coordinator}.").format(
         reference=referral.reference, coordinator=referral.coordinator.name))
     return redirect("referrals:detail", referral_id=referral.pk)

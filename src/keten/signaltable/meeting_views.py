@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from keten.accounts.actor import Actor
 from keten.accounts.permissions import deny, role_required
 from keten.core.errors import ConcurrentUpdate, DomainError, PermissionDenied, ValidationFailed
+from keten.core.forms import is_conflict, with_current_version
 from keten.signaltable import meeting_selectors as selectors
 from keten.signaltable import meeting_services as services
 from keten.signaltable.agenda import proposal
@@ -23,7 +24,7 @@ from keten.signaltable.meeting_forms import (
     MeetingForm,
     ParticipantsForm,
 )
-from keten.signaltable.models import MeetingStatus
+from keten.signaltable.models import Assessment, MeetingStatus
 from keten.signaltable.selectors import CHAIR_ROLES, TABLE_ROLES, dossier_for, meeting_for
 
 table_pages = role_required(*TABLE_ROLES)
@@ -249,8 +250,15 @@ def agenda_item(request, meeting_id, item_id):
     except PermissionDenied as error:
         return deny(request, error.message)
     except DomainError as error:
+        item = selectors.item_for(meeting, item_id)
+        stored = Assessment.objects.filter(item=item).values_list("version", flat=True).first()
+        if action == "assess" and is_conflict(error, posted_version=form.cleaned_data["version"],
+                                               stored_version=stored):
+            # The page shows the weighing stored now above the form; what the chair typed stays in it.
+            form = with_current_version(AssessmentForm, request.POST, stored, auto_id="assess-%s")
+            return _item_page(request, meeting, item, failed=(action, form), status=409)
         form.add_error(None, error.message)
-        return _item_page(request, meeting, selectors.item_for(meeting, item_id), failed=(action, form),
+        return _item_page(request, meeting, item, failed=(action, form),
                           status=409 if isinstance(error, ConcurrentUpdate) else 400)
     messages.success(request, done)
     return redirect("signaltable:agenda-item", meeting_id=meeting.pk, item_id=item.pk)
@@ -273,19 +281,14 @@ def action_update(request, action_id):
                                        expected_version=form.cleaned_data["version"])
             except PermissionDenied as error:
                 return deny(request, error.message)
-            except ConcurrentUpdate:
-                # Keep what was typed, against the version that is stored now: the page shows that version above
-                # the form, so saving again is a choice made knowing what the other person saved.
-                action = selectors.action_for(actor=actor, action_id=action_id)
-                form = ActionUpdateForm({**request.POST.dict(), "version": action.version})
-                form.is_valid()
-                form.add_error(None, _("Iemand anders sloeg deze actie intussen op. Bovenaan staat wat nu is "
-                                       "opgeslagen; uw invoer staat nog in het formulier. Controleer het en sla "
-                                       "opnieuw op."))
-                status = 409
             except DomainError as error:
-                form.add_error(None, error.message)
-                status = 400
+                # A lost race keeps what was typed, against the version stored now, shown above the form.
+                action = selectors.action_for(actor=actor, action_id=action_id)
+                if is_conflict(error, posted_version=form.cleaned_data["version"], stored_version=action.version):
+                    form, status = with_current_version(ActionUpdateForm, request.POST, action.version), 409
+                else:
+                    form.add_error(None, error.message)
+                    status = 400
             else:
                 messages.success(request, _("De actie is bijgewerkt."))
                 return redirect("signaltable:action-update", action_id=action.pk)

@@ -11,7 +11,8 @@ from keten.accounts.actor import Actor
 from keten.accounts.permissions import deny, role_required
 from keten.accounts.roles import Role
 from keten.core.clock import today
-from keten.core.errors import ConcurrentUpdate, DomainError, PermissionDenied, ValidationFailed
+from keten.core.errors import DomainError, PermissionDenied, ValidationFailed
+from keten.core.forms import is_conflict, with_current_version
 from keten.policy.purposes import default_purpose
 from keten.referrals import selectors as referral_selectors
 from keten.trajectories import selectors, services
@@ -77,8 +78,26 @@ def _trajectory_or_404(request, trajectory_id):
 PAGE_FORMS = ("note", "phase", "zrm", "goal", "reflection", "reflection_outcome", "close", "reopen", "placement")
 
 
-def _step_form(action: str, data=None) -> StepForm:
+UNVERSIONED_STEPS = frozenset({"note", "zrm", "goal", "placement", "placement_end"})
+
+
+def _step_form(action: str, data=None, *, version: int | None = None) -> StepForm:
+    """The form of one step; with `version`, the one that lost a race, bound to what was typed against the version
+    stored now (the page shows the trajectory as stored now)."""
+    if version is not None:
+        return with_current_version(StepForm, data, version, initial={"day": today()}, auto_id=f"{action}-%s")
     return StepForm(data, initial={"day": today()}, auto_id=f"{action}-%s")
+
+
+def _stored_version(trajectory, data: dict) -> int | None:
+    """The version a step's form carries: a goal's own for a goal's status, the trajectory's for any other. Steps
+    that only add something (a note, a goal) check no version, so they cannot lose a race."""
+    if data["action"] in UNVERSIONED_STEPS:
+        return data["version"]
+    if data["action"] == "goal_status":
+        goal = selectors.goal_of(trajectory, data["goal"])
+        return goal.version if goal is not None else None
+    return trajectory.version
 
 
 def _step_forms(failed: StepForm | None) -> dict[str, StepForm]:
@@ -181,9 +200,13 @@ def trajectory_step(request, trajectory_id):
     except PermissionDenied as error:
         return deny(request, error.message)
     except DomainError as error:
-        form.add_error(None, error.message)
         # Read again: a refused step may have changed the object in memory, never the stored one.
-        return _detail(request, _trajectory_or_404(request, trajectory_id), failed=form,
-                       status=409 if isinstance(error, ConcurrentUpdate) else 400)
+        trajectory = _trajectory_or_404(request, trajectory_id)
+        stored = _stored_version(trajectory, form.cleaned_data)
+        if is_conflict(error, posted_version=form.cleaned_data["version"], stored_version=stored):
+            form = _step_form(form.cleaned_data["action"], request.POST, version=stored)
+            return _detail(request, trajectory, failed=form, status=409)
+        form.add_error(None, error.message)
+        return _detail(request, trajectory, failed=form, status=400)
     messages.success(request, _("Opgeslagen."))
     return redirect("trajectories:detail", trajectory_id=trajectory.pk)

@@ -1,0 +1,23 @@
+"""Forms after a lost race: what the user typed, bound again against the version that is stored now."""
+
+from keten.core.errors import CONFLICT_ON_PAGE, ConcurrentUpdate, DomainError, PermissionDenied
+
+
+def is_conflict(error: DomainError, *, posted_version, stored_version) -> bool:
+    """Whether a refusal is really news of someone else's save. Services check the state before the version, so a
+    form posted against an older version is often refused for a state the user never saw (a step that no longer
+    applies, a task already done): that the record changed is then the message that helps."""
+    if isinstance(error, ConcurrentUpdate):
+        return True
+    return not isinstance(error, PermissionDenied) and posted_version != stored_version
+
+
+def with_current_version(form_class, data, version: int | None, **kwargs):
+    """`form_class(data, **kwargs)` bound to what was posted but carrying `version`, validated, with the conflict
+    message on top. Saving it again is then a choice made knowing what the other person saved (the page shows the
+    stored record), and nothing that was typed is lost. `form_class` is any callable taking the data first."""
+    form = form_class(data.copy(), **kwargs)  # QueryDict.copy() is mutable and keeps multi-valued fields
+    form.data[form.add_prefix("version")] = "" if version is None else str(version)  # None: nothing stored yet
+    form.is_valid()
+    form.add_error(None, CONFLICT_ON_PAGE)
+    return form
