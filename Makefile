@@ -94,6 +94,7 @@ bench-linking: install
 soak: install
 	$(BIN)/python bench/soak_api.py
 	$(BIN)/python bench/soak_races.py
+	$(BIN)/python bench/soak_crash.py
 
 ## bench-monitor: the national dashboard and a quarterly PDF over 1,000,000 signals and 50,000 trajectories on a
 ##                throwaway PostgreSQL (about 5 minutes, most of it inserting)

@@ -386,7 +386,9 @@ KETEN_PERIODIC_TASKS = [("keten.intake.tasks.scan_deadlines", 60), ("keten.refer
                         ("keten.trajectories.tasks.notify_alerts", 3600),
                         # The monitor's figures counted again in full (ADR 0014): writes without model signals.
                         # About 100 s of work at a million signals, so four times a day.
-                        ("keten.monitor.tasks.rebuild_facts", 6 * 3600)]
+                        ("keten.monitor.tasks.rebuild_facts", 6 * 3600),
+                        # A registration whose routing task was cut off (a killed worker, a database restart).
+                        ("keten.intake.tasks.route_stragglers", 300)]
 
 # A database cache: shared by every web process, so a used TOTP code cannot be replayed on another worker.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "keten_cache"}}

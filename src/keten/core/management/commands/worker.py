@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections, connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django.utils.module_loading import import_string
 from django_tasks.base import Task, TaskResultStatus
@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 
 #: How often the scheduler looks whether a periodic job is due, in seconds.
 TICK = 1.0
+#: How long the worker waits before it reconnects after losing the database, in seconds.
+RECONNECT_WAIT = 2.0
 
 
 @dataclass(frozen=True)
@@ -106,4 +108,14 @@ class Command(db_worker.Command):
         in_worker_process = not options["reload"] or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"
         if jobs and in_worker_process and not options["batch"]:
             Scheduler(jobs).start()
-        super().handle(*args, **options)
+        while True:
+            try:
+                super().handle(*args, **options)
+                return
+            except (OperationalError, InterfaceError):
+                # A database restart drops the connection under the queue's loop, which lets the error escape: the
+                # worker waits, reconnects and works on (a task cut off this way is the queue's to mark failed;
+                # keten.intake.tasks.route_stragglers picks up a routing lost so).
+                logger.exception("The database connection was lost; the worker carries on in %s s.", RECONNECT_WAIT)
+                connections.close_all()
+                time.sleep(RECONNECT_WAIT)
