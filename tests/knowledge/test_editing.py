@@ -92,8 +92,12 @@ def test_the_administrator_edits_through_the_page_and_a_stale_page_is_refused(cl
     response = client.post(url, data)
     assert response.status_code == 302 and response["Location"] == reverse("knowledge:profile", args=["riec"])
     again = client.post(url, data | {"summary_nl": "Oude pagina."})  # the version the page held is stale now
-    assert "Iemand anders heeft dit gegeven intussen gewijzigd" in again.content.decode()
+    page = again.content.decode()
+    assert again.status_code == 409 and "Iemand anders sloeg dit intussen op." in page
     assert OrganisationProfile.objects.get(pk=riec.pk).summary_nl == "Via de pagina."
+    # What was typed stays in the form, beside what is stored now, against the version stored now.
+    assert "Oude pagina." in page and "Wat nu is opgeslagen" in page and "Via de pagina." in page
+    assert again.context["form"]["version"].value() == str(OrganisationProfile.objects.get(pk=riec.pk).version)
     history = client.get(reverse("knowledge:history", args=[riec.pk])).content.decode()
     assert "Versie 2" in history and "Via de pagina." in history
 

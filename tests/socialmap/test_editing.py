@@ -91,9 +91,17 @@ def test_the_edit_page_explains_a_concurrent_change(service, own_admin):
     data = {name: ("" if value is None else value) for name, value in form.initial.items() if name in form.fields}
     service_verify(actor=own_admin, service=service, expected_version=service.version)  # someone else, meanwhile
     response = client.post(url, {**data, "name": "Mijn wijziging"})
-    assert "Iemand anders heeft dit gegeven intussen gewijzigd" in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 409 and "Iemand anders sloeg dit intussen op." in page
     service.refresh_from_db()
     assert service.name == "Testbedden (fictief)"
+    # The typed name stays in the form, the stored one is shown above it, and saving again goes through.
+    assert 'value="Mijn wijziging"' in page and "Wat nu is opgeslagen" in page and "Testbedden (fictief)" in page
+    assert response.context["form"]["version"].value() == str(service.version)
+    again = client.post(url, {**data, "name": "Mijn wijziging", "version": service.version})
+    assert again.status_code == 302
+    service.refresh_from_db()
+    assert service.name == "Mijn wijziging"
 
 
 def test_an_organisation_with_stale_entries_is_asked_to_check_them(service, own_admin, mailoutbox):

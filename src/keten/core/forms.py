@@ -21,3 +21,15 @@ def with_current_version(form_class, data, version: int | None, **kwargs):
     form.is_valid()
     form.add_error(None, CONFLICT_ON_PAGE)
     return form
+
+
+def stored_values(record, fields) -> list[tuple[str, object]]:
+    """(label, value as shown) of `fields` of `record`: what is stored now, for a page that lost a race to show
+    above the form it keeps (web/includes/stored_now.html)."""
+    shown = []
+    for name in fields:
+        field = record._meta.get_field(name)
+        display = getattr(record, f"get_{name}_display", None)
+        value = display() if callable(display) else getattr(record, name)
+        shown.append((str(field.verbose_name), value))
+    return shown

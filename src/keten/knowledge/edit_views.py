@@ -11,7 +11,8 @@ from keten.accounts.actor import Actor
 from keten.accounts.permissions import role_required
 from keten.accounts.roles import Role
 from keten.core.clock import today
-from keten.core.errors import DomainError
+from keten.core.errors import ConcurrentUpdate, DomainError
+from keten.core.forms import stored_values, with_current_version
 from keten.knowledge import selectors, services
 from keten.knowledge.forms import ContentForm
 from keten.knowledge.models import Definition, OrganisationProfile, RegionNote, Reviewed, RoleProfile
@@ -56,6 +57,7 @@ def review_list(request):
 
 def _edit(request, record: Reviewed, *, create_region: Region | None = None):
     form = ContentForm.for_record(record, request.POST or None)
+    stored, status = (), 200
     if request.method == "POST" and form.is_valid():
         actor = Actor.of(request.membership)
         try:
@@ -64,6 +66,11 @@ def _edit(request, record: Reviewed, *, create_region: Region | None = None):
             else:
                 services.content_update(actor=actor, record=record, expected_version=form.cleaned_data["version"],
                                         **form.values())
+        except ConcurrentUpdate:
+            record = type(record).objects.get(pk=record.pk)
+            form = with_current_version(lambda data: ContentForm.for_record(record, data), request.POST,
+                                        record.version)
+            stored, status = stored_values(record, form.values()), 409
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -71,7 +78,7 @@ def _edit(request, record: Reviewed, *, create_region: Region | None = None):
             return redirect(page_of(record))
     return render(request, "knowledge/edit/form.html", {
         "form": form, "record": record, "title": title_of(record), "page_url": page_of(record),
-        "is_new": create_region is not None})
+        "is_new": create_region is not None, "stored": stored}, status=status)
 
 
 @national_admin_only

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 from keten.accounts.actor import Actor
 from keten.accounts.permissions import role_required
 from keten.accounts.roles import Role
-from keten.core.errors import DomainError
+from keten.core.errors import ConcurrentUpdate, DomainError
+from keten.core.forms import stored_values, with_current_version
 from keten.socialmap import services
 from keten.socialmap.edit_forms import ServiceForm, VerifyForm
 from keten.socialmap.editing import editable_service, editable_services
@@ -33,17 +34,25 @@ def service_edit(request, service_id):
     if service is None:
         raise Http404
     form = ServiceForm(request.POST or None, instance=service, initial={"version": service.version})
+    stored, status = (), 200
     if request.method == "POST" and form.is_valid():
         changes = {field: form.cleaned_data[field] for field in services.EDITABLE_FIELDS}
         try:
             services.service_update(actor=Actor.of(request.membership), service=service,
                                     expected_version=form.cleaned_data["version"], **changes)
+        except ConcurrentUpdate:
+            # Two reads: a bound ModelForm writes what was typed into its instance, and the page shows the stored.
+            service = editable_service(Actor.of(request.membership), service_id)
+            form = with_current_version(ServiceForm, request.POST, service.version,
+                                        instance=editable_service(Actor.of(request.membership), service_id))
+            stored, status = stored_values(service, services.EDITABLE_FIELDS), 409
         except DomainError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("‘{name}’ is opgeslagen.").format(name=service.name))
             return redirect("socialmap_admin:service-list")
-    return render(request, "socialmap/edit/service_edit.html", {"form": form, "service": service})
+    return render(request, "socialmap/edit/service_edit.html", {"form": form, "service": service, "stored": stored},
+                  status=status)
 
 
 @require_POST
