@@ -56,7 +56,7 @@ def _get(port: int, path: str, headers: dict | None = None, https: bool = True) 
 def _clone_test_database(server: ThrowawayPostgres, settings_dict: dict) -> str:
     """A new database holding the migrated test database's schema and rows, so that migrate at start has nothing to
     do and the run stays short; returns its DATABASE_URL."""
-    from keten.core.management.commands.backup import pg_tool, run_pg
+    from keten.audit.management.commands.backup import pg_tool, run_pg
 
     name = f"keten_serve_{uuid.uuid4().hex[:8]}"
     url = server.create_database(name)

@@ -23,6 +23,15 @@ def with_current_version(form_class, data, version: int | None, **kwargs):
     return form
 
 
+def after_refusal(error: DomainError, form, form_class, data, *, stored_version, **kwargs):
+    """The form to show again after a service refused it, with its status: a lost race (is_conflict) binds what was
+    typed against the version stored now (409); any other refusal is said on the form as it was (400)."""
+    if is_conflict(error, posted_version=form.cleaned_data.get("version"), stored_version=stored_version):
+        return with_current_version(form_class, data, stored_version, **kwargs), 409
+    form.add_error(None, error.message)
+    return form, 400
+
+
 def stored_values(record, fields) -> list[tuple[str, object]]:
     """(label, value as shown) of `fields` of `record`: what is stored now, for a page that lost a race to show
     above the form it keeps (web/includes/stored_now.html)."""

@@ -11,7 +11,7 @@ from keten.accounts.actor import Actor
 from keten.accounts.permissions import role_required
 from keten.accounts.roles import Role
 from keten.core.errors import DomainError
-from keten.core.forms import is_conflict, with_current_version
+from keten.core.forms import after_refusal
 from keten.intake import routing, services
 from keten.intake.models import RoutingRule
 from keten.intake.routing_forms import RuleForm, TrialForm
@@ -71,10 +71,9 @@ def rule_edit(request, rule_id):
                                  expected_version=form.cleaned_data["version"], **form.values())
         except DomainError as error:
             rule = _rule_or_404(rule_id)  # read again: the page shows the rule as stored now above the form
-            if is_conflict(error, posted_version=form.cleaned_data["version"], stored_version=rule.version):
-                form, status = with_current_version(RuleForm, request.POST, rule.version, rule=rule), 409
+            form, status = after_refusal(error, form, RuleForm, request.POST, stored_version=rule.version, rule=rule)
+            if status == 409:
                 return _form_page(request, form, rule, status=status, stored=_rule_rows([rule])[0])
-            form.add_error(None, error.message)
         else:
             messages.success(request, _("Regel ‘{name}’ is opgeslagen.").format(name=rule.name))
             return redirect("intake:routing-rule-list")

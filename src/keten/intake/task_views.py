@@ -11,7 +11,7 @@ from keten.accounts.actor import Actor
 from keten.accounts.permissions import role_required
 from keten.accounts.roles import Role
 from keten.core.errors import DomainError
-from keten.core.forms import is_conflict, with_current_version
+from keten.core.forms import after_refusal
 from keten.intake import selectors, services
 from keten.intake.task_forms import TaskCompleteForm
 
@@ -51,11 +51,8 @@ def task_complete(request, task_id):
         except DomainError as refusal:
             # Someone else completed it meanwhile: the list shows how, and this form keeps what was typed.
             stored = selectors.registration_task_for(actor=actor, task_id=task_id)
-            if is_conflict(refusal, posted_version=form.cleaned_data["version"], stored_version=stored.version):
-                form = with_current_version(TaskCompleteForm, request.POST, stored.version, prefix=str(task.pk))
-                status = 409
-            else:
-                form.add_error(None, refusal.message)
+            form, status = after_refusal(refusal, form, TaskCompleteForm, request.POST,
+                                         stored_version=stored.version, prefix=str(task.pk))
         else:
             messages.success(request, _("Taak voor signaal {reference} afgerond.").format(
                 reference=task.signal.reference))

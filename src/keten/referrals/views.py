@@ -12,7 +12,7 @@ from keten.accounts.actor import Actor
 from keten.accounts.permissions import deny, role_required
 from keten.accounts.roles import Role
 from keten.core.errors import DomainError, PermissionDenied, ValidationFailed
-from keten.core.forms import is_conflict, with_current_version
+from keten.core.forms import after_refusal
 from keten.intake import selectors as intake_selectors
 from keten.intake.services import REGISTERING_ROLES
 from keten.policy.purposes import default_purpose
@@ -160,11 +160,8 @@ def referral_step(request, referral_id):
     except DomainError as error:
         # Read again: a refused step may have changed the referral in memory, never the stored one.
         referral = _referral_or_404(request, referral_id)
-        if is_conflict(error, posted_version=data["version"], stored_version=referral.version):
-            form = with_current_version(StepForm, request.POST, referral.version)
-            return _detail(request, referral, failed=form, status=409)
-        form.add_error(None, error.message)
-        return _detail(request, referral, failed=form, status=400)
+        form, status = after_refusal(error, form, StepForm, request.POST, stored_version=referral.version)
+        return _detail(request, referral, failed=form, status=status)
     messages.success(request, _("Aanmelding {reference}: {status}.").format(
         reference=referral.reference, status=referral.get_status_display()))
     return redirect("referrals:detail", referral_id=referral.pk)
@@ -188,11 +185,8 @@ def referral_send(request, referral_id):
     except DomainError as error:
         # Read again: a refused send may have changed the referral in memory, never the stored one.
         referral = _referral_or_404(request, referral_id)
-        if is_conflict(error, posted_version=data["version"], stored_version=referral.version):
-            form = with_current_version(SendForm, request.POST, referral.version)
-            return _detail(request, referral, send_form=form, status=409)
-        form.add_error(None, error.message)
-        return _detail(request, referral, send_form=form, status=400)
+        form, status = after_refusal(error, form, SendForm, request.POST, stored_version=referral.version)
+        return _detail(request, referral, send_form=form, status=status)
     messages.success(request, _("Aanmelding {reference} is verstuurd naar {coordinator}.").format(
         reference=referral.reference, coordinator=referral.coordinator.name))
     return redirect("referrals:detail", referral_id=referral.pk)

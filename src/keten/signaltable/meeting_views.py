@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from keten.accounts.actor import Actor
 from keten.accounts.permissions import deny, role_required
 from keten.core.errors import ConcurrentUpdate, DomainError, PermissionDenied, ValidationFailed
-from keten.core.forms import is_conflict, with_current_version
+from keten.core.forms import after_refusal, is_conflict, with_current_version
 from keten.signaltable import meeting_selectors as selectors
 from keten.signaltable import meeting_services as services
 from keten.signaltable.agenda import proposal
@@ -284,11 +284,8 @@ def action_update(request, action_id):
             except DomainError as error:
                 # A lost race keeps what was typed, against the version stored now, shown above the form.
                 action = selectors.action_for(actor=actor, action_id=action_id)
-                if is_conflict(error, posted_version=form.cleaned_data["version"], stored_version=action.version):
-                    form, status = with_current_version(ActionUpdateForm, request.POST, action.version), 409
-                else:
-                    form.add_error(None, error.message)
-                    status = 400
+                form, status = after_refusal(error, form, ActionUpdateForm, request.POST,
+                                             stored_version=action.version)
             else:
                 messages.success(request, _("De actie is bijgewerkt."))
                 return redirect("signaltable:action-update", action_id=action.pk)

@@ -10,8 +10,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from keten.audit.management.commands.backup import PG_CUSTOM_MAGIC, SQLITE_MAGIC, pg_tool, run_pg
 from keten.audit.verify import ChainBroken, verify_chains
-from keten.core.management.commands.backup import PG_CUSTOM_MAGIC, SQLITE_MAGIC, pg_tool, run_pg
 
 
 def backup_kind(path: Path) -> str:
