@@ -162,3 +162,71 @@ def test_every_administrative_write_leaves_one_audit_event_per_record(admin_clie
         ("accounts.user", str(user.pk)), ("accounts.membership", str(membership.pk))}
     client.post(reverse("accounts:user-deactivate", args=[user.pk]))
     assert AuditEvent.objects.filter(actor=admin, action="update", object_id=str(user.pk)).count() == 1
+
+
+def _events_of(admin, request):
+    """The response to the admin's one request and the audit events it left: (action, type, id, purpose)."""
+    from keten.audit.models import AuditEvent
+
+    before = set(AuditEvent.objects.filter(actor=admin).values_list("pk", flat=True))
+    response = request()
+    events = AuditEvent.objects.filter(actor=admin).exclude(pk__in=before)
+    return response, sorted(events.values_list("action", "object_type", "object_id", "purpose"))
+
+
+def test_reading_a_persons_page_leaves_one_read_of_that_person_for_administration(
+        admin_client, regional_org, make_person):
+    from keten.policy.purposes import Purpose
+
+    client, admin = admin_client
+    organisation, limburg = regional_org
+    worker, _password, _secret = make_person(Role.CARE_WORKER, organisation=organisation, region=limburg)
+    response, events = _events_of(admin, lambda: client.get(reverse("accounts:user-detail", args=[worker.pk])))
+    assert response.status_code == 200 and worker.email in response.content.decode()
+    assert events == [("read", "accounts.user", str(worker.pk), Purpose.ADMINISTRATION.value)]
+
+
+def test_the_list_of_people_leaves_one_search_and_names_nobody_in_the_audit_log(
+        admin_client, regional_org, make_person):
+    from keten.policy.purposes import Purpose
+
+    client, admin = admin_client
+    organisation, limburg = regional_org
+    make_person(Role.CARE_WORKER, organisation=organisation, region=limburg)
+    make_person(Role.CARE_WORKER, organisation=organisation, region=limburg)
+    response, events = _events_of(admin, lambda: client.get(reverse("accounts:user-list")))
+    assert response.status_code == 200
+    assert events == [("search", "accounts.user", "", Purpose.ADMINISTRATION.value)]
+
+
+def test_adding_a_role_leaves_its_write_and_no_read_and_a_refused_one_the_read_of_the_page_shown(
+        admin_client, regional_org, make_person):
+    client, admin = admin_client
+    organisation, limburg = regional_org
+    worker, _password, _secret = make_person(Role.CARE_WORKER, organisation=organisation, region=limburg)
+    url = reverse("accounts:user-detail", args=[worker.pk])
+    response, events = _events_of(admin, lambda: client.post(url, {"role": Role.CARE_COORDINATOR,
+                                                                   "region": limburg.pk}))
+    assert response.status_code == 302
+    added = worker.memberships.get(role=Role.CARE_COORDINATOR)
+    assert [event[:3] for event in events] == [("create", "accounts.membership", str(added.pk))]
+    # The same role again is refused: the page is shown once more with the person on it, so it is a read.
+    response, events = _events_of(admin, lambda: client.post(url, {"role": Role.CARE_COORDINATOR,
+                                                                   "region": limburg.pk}))
+    assert response.status_code == 200 and "heeft deze rol in deze regio al" in response.content.decode()
+    assert [event[:3] for event in events] == [("read", "accounts.user", str(worker.pk))]
+
+
+def test_a_person_of_another_organisation_is_not_found_and_no_read_is_recorded(admin_client, demo):
+    client, admin = admin_client
+    outsider = demo[Role.CARE_COORDINATOR].user
+    response, events = _events_of(admin, lambda: client.get(reverse("accounts:user-detail", args=[outsider.pk])))
+    assert response.status_code == 404
+    assert events == []
+
+
+def test_the_read_seam_refuses_to_record_a_write():
+    from keten.core.events import record_read
+
+    with pytest.raises(ValueError, match="reads only"):
+        record_read(actor=None, action="update", object_type="accounts.user")

@@ -121,6 +121,77 @@ def test_a_form_post_that_is_not_utf8_is_refused_with_400_and_stores_nothing(cli
     assert Signal.objects.count() == before
 
 
+BOUNDARY = "keten-test-grens"
+MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"
+
+
+def _multipart(fields: dict[str, bytes | list[bytes]], files: dict[str, tuple[str, bytes]] | None = None,
+               names: dict[str, bytes] | None = None) -> bytes:
+    """A multipart body as a browser sends it, built by hand: the test client would encode every text as UTF-8.
+    `names` are fields named the RFC 2231 way (name*=utf-8''...), whose name may be percent-encoded bytes."""
+    parts = [(f'Content-Disposition: form-data; name="{name}"'.encode(), value)
+             for name, values in fields.items() for value in (values if isinstance(values, list) else [values])]
+    parts += [(f"Content-Disposition: form-data; name*=utf-8''{name}".encode(), value)
+              for name, value in (names or {}).items()]
+    parts += [(f'Content-Disposition: form-data; name="{name}"; filename="{file_name}"\r\n'
+               f"Content-Type: application/octet-stream".encode(), content)
+              for name, (file_name, content) in (files or {}).items()]
+    body = b"".join(b"--%s\r\n%s\r\n\r\n%s\r\n" % (BOUNDARY.encode(), head, value) for head, value in parts)
+    return body + b"--%s--\r\n" % BOUNDARY.encode()
+
+
+#: The signal form's fields as bytes; a PDF with bytes that are not UTF-8 in it, which a file may hold.
+SIGNAL_FIELDS = {key: [v.encode() for v in value] if isinstance(value, list) else value.encode()
+                 for key, value in SIGNAL_FORM.items()}
+BINARY_PDF = PDF.replace(b"endobj", b"endobj\n%\xff\xfe\xfd binary\n")
+
+
+@pytest.mark.parametrize(("fields", "names"), [
+    (SIGNAL_FIELDS | {"description": b"Gezien bij de ingang \xff\xfe kapot"}, {}),
+    (SIGNAL_FIELDS | {"description": b"Gezien bij de ingang"}, {"toelichting%FF": b"x"}),
+], ids=["value", "field-name"])
+def test_a_multipart_upload_with_a_text_field_not_in_utf8_is_refused_with_400_and_stores_nothing(client_for, fields,
+                                                                                                names):
+    before = (Signal.objects.count(), SignalAttachment.objects.count())
+    response = client_for(Role.CARE_COORDINATOR).post(
+        reverse("intake:signal-create"), data=_multipart(fields, {"attachments": ("a.pdf", BINARY_PDF)}, names),
+        content_type=MULTIPART)
+    page = response.content.decode()
+    assert response.status_code == 400 and "Verzoek geweigerd" in page
+    assert "geen geldige UTF-8 zijn. Er is niets opgeslagen." in page
+    assert (Signal.objects.count(), SignalAttachment.objects.count()) == before
+
+
+def test_an_attachment_upload_with_a_text_field_not_in_utf8_is_refused(demo, client_for):
+    signal = _signal(demo)
+    response = client_for(Role.CARE_COORDINATOR).post(
+        reverse("intake:attachment-add", args=[signal.pk]),
+        data=_multipart({"toelichting": b"\xc3\x28"}, {"file": ("a.pdf", BINARY_PDF)}), content_type=MULTIPART)
+    assert response.status_code == 400 and "geen geldige UTF-8" in response.content.decode()
+    assert not signal.attachments.exists()
+
+
+def test_a_multipart_api_request_not_in_utf8_is_refused_as_json(client_for):
+    response = client_for(Role.CARE_COORDINATOR).post(
+        "/api/v1/signals/", data=_multipart({"description": b"\xff"}), content_type=MULTIPART)
+    assert response.status_code == 400 and "geen geldige UTF-8" in response.json()["detail"]
+
+
+def test_a_multipart_upload_in_utf8_with_accents_and_a_binary_file_is_stored_as_sent(client_for):
+    description = "Gezien bij café «De Zwaan», 5 mensen — één zonder jas."
+    response = client_for(Role.CARE_COORDINATOR).post(
+        reverse("intake:signal-create"),
+        data=_multipart(SIGNAL_FIELDS | {"description": description.encode()},
+                        {"attachments": ("verklaring-café.pdf", BINARY_PDF)}),
+        content_type=MULTIPART)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    signal = Signal.objects.get(description=description)
+    attachment = signal.attachments.get()
+    assert attachment.original_name == "verklaring-café.pdf"
+    with attachment.file.open("rb") as stored:
+        assert stored.read() == BINARY_PDF
+
+
 def test_a_form_post_in_valid_utf8_with_accents_passes_the_check(client_for):
     response = Client().post(reverse("account_login"), data="login=ren%C3%A9%40example.invalid&password=x",
                              content_type="application/x-www-form-urlencoded")

@@ -26,6 +26,7 @@ from keten.accounts.actor import Actor
 from keten.accounts.models import Organisation
 from keten.accounts.roles import OrganisationType, Role
 from keten.audit.models import AuditEvent
+from keten.core.downloads import FORMULA_START
 from keten.regions.models import Municipality
 from keten.socialmap import datapackage, hsds
 from keten.socialmap.importing import import_start
@@ -376,6 +377,27 @@ def test_each_bad_row_is_reported_with_its_file_line_column_and_reason(kwik, own
     assert reported == {("services.csv", 2, "status"), ("services.csv", 3, "name"), ("locations.csv", 2, "latitude")}
     assert all(e["message"] for e in job.errors)
     assert Service.objects.get(pk=tables["service"][0]["id"]).status == "active"
+
+
+def test_a_formula_typed_in_the_social_map_is_harmless_in_the_package_and_comes_back_exactly(kwik, own_admin):
+    hostile, quoted = '=HYPERLINK("http://evil.invalid","klik")', "'@SUM(1)"
+    Service.objects.filter(name="Kwikstaart Ambulante begeleiding").update(name=hostile, description=quoted)
+    Phone.objects.filter(number="088 555 0100").update(number="+31 88 555 0100")
+    _descriptor, rows, _headers = unpack(download())
+
+    service = next(r for r in rows["service"] if r["organization_id"] == str(kwik.pk) and "HYPERLINK" in r["name"])
+    assert (service["name"], service["description"]) == (f"'{hostile}", f"'{quoted}")
+    assert any(r["number"] == "+31 88 555 0100" for r in rows["phone"])  # a phone number stays dialable
+    starts = [cell for records in rows.values() for r in records for cell in r.values()
+              if cell.startswith(FORMULA_START)]
+    assert all(re.fullmatch(r"[+-]?[0-9][0-9 ().,/-]*", cell) for cell in starts), starts
+
+    Organization.objects.filter(pk=kwik.pk).delete()
+    job = run_import(own_admin, pack(of_organization(rows, str(kwik.pk))))
+    assert job.status == ImportStatus.DONE, job.errors
+    assert (Service.objects.get(pk=service["id"]).name, Service.objects.get(pk=service["id"]).description) == (
+        hostile, quoted)
+    assert Phone.objects.filter(organization_id=kwik.pk, number="+31 88 555 0100").exists()
 
 
 def _zip_with(name: str, data: str) -> bytes:

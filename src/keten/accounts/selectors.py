@@ -1,8 +1,16 @@
-"""Reads of the accounts app."""
+"""Reads of the accounts app. A functional administrator's reads of people are audited through core.events (the
+audit log sits above accounts)."""
+
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from keten.accounts.actor import Actor
 from keten.accounts.models import ApiToken, Membership, Organisation, User
+from keten.core.events import record_read
+
+#: keten.policy's Purpose.ADMINISTRATION, spelled out: policy sits above accounts too.
+ADMINISTRATION = "administration"
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
@@ -34,7 +42,31 @@ def users_of_organisation(organisation: Organisation) -> QuerySet[User]:
 
 
 def user_of_organisation(organisation: Organisation, user_id) -> User | None:
+    """Finds the person for an action on them; not audited, so a page that shows them uses user_read."""
     return users_of_organisation(organisation).filter(pk=user_id).first()
+
+
+def user_search(*, actor: Actor) -> QuerySet[User]:
+    """The people of the actor's organisation for the administrator's list: their names and e-mail addresses are
+    personal data, so asking for the list is audited as one search."""
+    users = users_of_organisation(actor.organisation)
+    record_read(actor=actor, action="search", object_type=User._meta.label_lower, purpose=ADMINISTRATION)
+    return users
+
+
+@dataclass(frozen=True)
+class UserView:
+    user: User
+    memberships: tuple[Membership, ...]
+
+
+def user_read(*, actor: Actor, user: User) -> UserView:
+    """One person of the actor's organisation (found with user_of_organisation) with their roles there, for the
+    page that shows them: read once, audited once. Called only when the page is shown, so a change made through
+    the page's form leaves its write and no read."""
+    memberships = tuple(memberships_at(actor.organisation, user))
+    record_read(actor=actor, action="read", target=user, purpose=ADMINISTRATION)
+    return UserView(user=user, memberships=memberships)
 
 
 def memberships_at(organisation: Organisation, user: User) -> QuerySet[Membership]:

@@ -44,10 +44,9 @@ def membership_switch(request):
 
 @admin_only
 def user_list(request):
-    organisation = request.membership.organisation
     return render(request, "accounts/user_list.html", {
-        "organisation": organisation,
-        "users": selectors.users_of_organisation(organisation),
+        "organisation": request.membership.organisation,
+        "users": selectors.user_search(actor=Actor.of(request.membership)),
     })
 
 
@@ -78,22 +77,24 @@ def _send_password_link(request, user) -> None:
 
 @admin_only
 def user_detail(request, user_id):
-    organisation = request.membership.organisation
+    actor, organisation = Actor.of(request.membership), request.membership.organisation
     user = selectors.user_of_organisation(organisation, user_id)
     if user is None:
         raise Http404
     form = MembershipForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_add(actor=Actor.of(request.membership), user=user, **form.cleaned_data)
+            services.membership_add(actor=actor, user=user, **form.cleaned_data)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("De rol is toegevoegd."))
             return redirect("accounts:user-detail", user_id=user.pk)
+    # Read (and audited) only now that the page is shown: a role added above leaves its write and no read.
+    view = selectors.user_read(actor=actor, user=user)
     return render(request, "accounts/user_detail.html", {
-        "subject_user": user,
-        "memberships": selectors.memberships_at(organisation, user),
+        "subject_user": view.user,
+        "memberships": view.memberships,
         "form": form,
         "organisation": organisation,
     })

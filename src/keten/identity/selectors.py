@@ -71,6 +71,17 @@ def consent_of(subject: Subject, consent_id) -> Consent | None:
     return consents_of(subject).filter(pk=consent_id).first()
 
 
+def consent_shown(*, actor: Actor, subject: Subject, consent_id, purpose: str) -> Consent | None:
+    """One consent of the subject, for the page that asks to confirm its withdrawal: showing it (the person's
+    pseudonym and what they consented to) is one audited read of the subject. None when it does not exist."""
+    consent = consent_of(subject, consent_id)
+    if consent is not None:
+        decision = decide(actor, "read", subject, purpose)
+        audit(actor=actor, action="read", target=subject, purpose=purpose,
+              basis=decision.basis.code if decision.basis else "", decision=decision.mode)
+    return consent
+
+
 def shares_of(subject: Subject) -> QuerySet[Share]:
     return Share.objects.of_record(subject).select_related("organisation", "consent")
 

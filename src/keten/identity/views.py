@@ -115,7 +115,11 @@ def consent_withdraw(request, subject_id, consent_id):
     """A one-click withdrawal, after a confirmation page."""
     purpose = _purpose(request)
     subject = _subject_or_404(request, subject_id, purpose)
-    consent = selectors.consent_of(subject, consent_id)
+    if request.method == "POST":
+        consent = selectors.consent_of(subject, consent_id)  # the withdrawal itself is audited by the service
+    else:
+        consent = selectors.consent_shown(actor=Actor.of(request.membership), subject=subject,
+                                          consent_id=consent_id, purpose=purpose)
     if consent is None:
         raise Http404
     if request.method == "POST":

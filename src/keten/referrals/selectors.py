@@ -109,12 +109,16 @@ EXPORT_FIELDS = ("number", "year", "month", "dossier_type", "exploitation_form",
                  "basis")
 
 
-def registrations_of(*, actor: Actor, year: int | None = None):
-    """CoMensha's registrations the officer may see, newest first (optionally of one year); audited as a search."""
+def _registrations(actor: Actor, year: int | None):
+    """CoMensha's registrations the officer may see (optionally of one year); the callers audit the read."""
     require_registrar(actor)
     found = visible_to(actor, Purpose.REGISTRATION, Registration.objects.all()).select_related("municipality")
-    if year is not None:
-        found = found.filter(registered_on__year=year)
+    return found.filter(registered_on__year=year) if year is not None else found
+
+
+def registrations_of(*, actor: Actor, year: int | None = None):
+    """CoMensha's registrations the officer may see, newest first (optionally of one year); audited as a search."""
+    found = _registrations(actor, year)
     audit(actor=actor, action="search", object_type="referrals.registration", purpose=Purpose.REGISTRATION)
     return found
 
@@ -134,7 +138,8 @@ def export_row(registration: Registration) -> dict[str, str]:
 
 
 def dataset(*, actor: Actor, year: int) -> list[dict[str, str]]:
-    rows = [export_row(r) for r in registrations_of(actor=actor, year=year)]
+    # One export event for the whole file: not a search as well (issue 10: one event per read).
+    rows = [export_row(r) for r in _registrations(actor, year)]
     audit(actor=actor, action="export", object_type="referrals.registration", purpose=Purpose.REGISTRATION)
     return rows
 

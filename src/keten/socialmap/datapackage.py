@@ -8,6 +8,9 @@ service offered there shows the organisation's intake point. Keten publishes the
 its own facts (service type, eligibility, capacity, chain role, funding) are taxonomy terms in
 taxonomy_terms.csv and attributes.csv (see keten.socialmap.hsds for the capacity pseudo-taxonomy).
 
+A cell that a spreadsheet would run as a formula is escaped with an apostrophe (keten.core.downloads.
+formula_escape), which reading a package undoes, so the round trip is exact.
+
 Import takes the same format back: keten.socialmap.package_import.
 """
 
@@ -26,6 +29,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from keten.core.clock import now
+from keten.core.downloads import formula_escape, formula_unescape
 from keten.socialmap import hsds
 from keten.socialmap.api_hsds import public_locations_queryset, service_queryset
 from keten.socialmap.importing import FileRejected, RowError
@@ -216,7 +220,9 @@ def table_csv(resource: Resource, records: list[dict]) -> bytes:
     writer = csv.writer(output, lineterminator="\r\n")
     writer.writerow(resource.field_names)
     for record in records:
-        writer.writerow([_cell(f, record.get(f.name)) for f in resource.fields])
+        # Escaped, not made safe one way: the package is opened in spreadsheets and also imported back (read_package
+        # undoes it), so a name typed as "=HYPERLINK(...)" is harmless there and returns exactly.
+        writer.writerow([formula_escape(_cell(f, record.get(f.name))) for f in resource.fields])
     return output.getvalue().encode("utf-8")
 
 
@@ -308,7 +314,8 @@ def _read_table(resource: Resource, path: str, data: bytes) -> tuple[list[Record
             values = {}
             for name, raw in zip(header, cells, strict=True):
                 try:
-                    values[name] = _typed(fields[name], raw.strip())
+                    # Undone before stripping, so a cell means what it meant before table_csv escaped it.
+                    values[name] = _typed(fields[name], formula_unescape(raw).strip())
                 except ValueError as error:
                     errors.append(RowError(path, reader.line_num, name, str(error)))
             if values.get("id") in seen:
