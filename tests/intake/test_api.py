@@ -285,3 +285,41 @@ def test_the_schema_documents_the_signals_api(client_for):
     headers = [p["name"] for p in paths["/api/v1/signals/"]["post"]["parameters"] if p["in"] == "header"]
     assert headers == ["Idempotency-Key"]
     assert {"201", "200", "400", "422"} <= set(paths["/api/v1/signals/"]["post"]["responses"])
+
+
+# --- People in a signal: no key to follow a person by for a reader without identity data ---------------------------
+
+
+def test_a_reader_without_identity_data_gets_no_person_key_or_public_alias_in_a_signal(client_for, demo,
+                                                                                          monkeypatch):
+    """A person's key and public alias are the same in every signal; a reader whom policy gives no identity data
+    must not get them, or they could follow the person from signal to signal. Today every role that may read a
+    signal gets identity data at least pseudonymised, so the test takes the care coordinator's identity rules away
+    (as a rule change by a privacy officer would) and checks both sides."""
+    from keten.identity.models import Subject
+    from keten.policy import decisions
+    from keten.core.privacy import DataCategory
+    from keten.intake.models import SignalPerson
+
+    person = {"role": "presumed_victim", "estimated_age": 30,
+              "attributes": [{"kind": "name", "value": "Demo Testpersoon Sleutel"}]}
+    signal_id = _register(client_for, people=[person])["id"]
+    subject = Subject.objects.get(pk=SignalPerson.objects.get(signal_id=signal_id).subject_id)
+    url = reverse("api-signal-detail", args=[signal_id])
+    client = client_for(Role.CARE_COORDINATOR)
+
+    shown = client.get(url).json()["people"]
+    assert [(p["subject_id"], p["alias"]) for p in shown] == [(str(subject.pk), subject.alias)]
+
+    original = decisions.rules_for
+
+    def without_identity(*, role, category, **rest):
+        return [] if (role, category) == (Role.CARE_COORDINATOR, DataCategory.IDENTITY) else original(
+            role=role, category=category, **rest)
+
+    monkeypatch.setattr(decisions, "rules_for", without_identity)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert [(p["subject_id"], p["alias"]) for p in response.json()["people"]] == [
+        (None, "Persoon 1 in dit signaal")]
+    assert str(subject.public_id) not in response.content.decode()

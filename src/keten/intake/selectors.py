@@ -181,7 +181,7 @@ def signal_view(*, actor: Actor, signal: Signal, purpose: str) -> SignalView:
         forms=tuple(str(ExploitationForm(f).label) for f in signal.forms.values_list("form", flat=True)),
         indicators=tuple(signal.indicators.select_related("indicator").order_by("indicator__code")),
         description=signal.description if _full(special) else None,
-        people=tuple(_people(signal)),
+        people=tuple(_people(signal, identity)),
         entities=tuple(_entities(signal, identity)),
         history=tuple(_history(signal, show_notes=_full(special))),
         deadline=deadline_of(signal),
@@ -190,10 +190,19 @@ def signal_view(*, actor: Actor, signal: Signal, purpose: str) -> SignalView:
     )
 
 
-def _people(signal: Signal):
-    for person in signal.people.select_related("subject"):
-        alias = person.subject.alias if person.subject_id else _("Persoon zonder bekende gegevens")
-        yield PersonView(person.role, str(PersonRole(person.role).label), str(alias), person.subject_id,
+def _people(signal: Signal, identity: Decision):
+    """The people in the signal. A reader whom policy gives no identity data at all does not get the person's
+    key or public alias either: both are the same in every signal, and would let that reader follow one person
+    from signal to signal. They get a number within this signal instead."""
+    for number, person in enumerate(signal.people.select_related("subject"), start=1):
+        subject_id = person.subject_id if identity.allowed else None
+        if subject_id:
+            alias = person.subject.alias
+        elif person.subject_id:
+            alias = _("Persoon {number} in dit signaal").format(number=number)
+        else:
+            alias = _("Persoon zonder bekende gegevens")
+        yield PersonView(person.role, str(PersonRole(person.role).label), str(alias), subject_id,
                          person.estimated_age, person.is_minor)
 
 
