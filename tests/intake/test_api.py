@@ -296,10 +296,10 @@ def test_a_reader_without_identity_data_gets_no_person_key_or_public_alias_in_a_
     must not get them, or they could follow the person from signal to signal. Today every role that may read a
     signal gets identity data at least pseudonymised, so the test takes the care coordinator's identity rules away
     (as a rule change by a privacy officer would) and checks both sides."""
-    from keten.identity.models import Subject
-    from keten.policy import decisions
     from keten.core.privacy import DataCategory
+    from keten.identity.models import Subject
     from keten.intake.models import SignalPerson
+    from keten.policy import decisions
 
     person = {"role": "presumed_victim", "estimated_age": 30,
               "attributes": [{"kind": "name", "value": "Demo Testpersoon Sleutel"}]}

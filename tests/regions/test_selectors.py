@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from keten.regions.selectors import municipality_by_code, municipality_for_postcode, regions_for
+from keten.regions.models import Municipality
+from keten.regions.selectors import _FOUND, municipality_by_code, municipality_for_postcode, regions_for
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +45,16 @@ def test_regions_for_answers_every_layer_in_one_query(regions_loaded):
     assert len(queries) == 1
     assert len(regions) == 8
     assert regions["police_unit"].name == "Limburg"
+
+
+def test_a_municipality_is_looked_up_once_and_an_unknown_code_is_never_remembered(regions_loaded,
+                                                                                  django_assert_num_queries):
+    first = municipality_by_code("GM0363")
+    with django_assert_num_queries(0):
+        again = municipality_by_code("0363")
+    assert (again.code, again.name) == (first.code, first.name) and again is not first
+
+    assert municipality_by_code("GM9998") is None
+    Municipality.objects.create(code="GM9998", name="Proefgemeente")
+    assert municipality_by_code("GM9998").name == "Proefgemeente"  # added by load_regions: found at once
+    _FOUND.pop("GM9998")  # this test's municipality is rolled back with it

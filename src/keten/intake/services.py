@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils.translation import gettext as _
 
 from keten.accounts.actor import Actor
@@ -21,6 +21,7 @@ from keten.core.clock import now, today
 from keten.core.concurrency import save_versioned
 from keten.core.errors import ConcurrentUpdate, PermissionDenied, ValidationFailed
 from keten.core.privacy import DataCategory
+from keten.core.tasks import queued_row
 from keten.identity.models import ATTRIBUTE_NORMALISER, AttributeKind, EntityKind, Subject
 from keten.identity.normalise import InvalidValue, normalise
 from keten.identity.services import entities_register, subject_register
@@ -403,7 +404,8 @@ def signal_register(*, actor: Actor, observed_on: date, municipality: Municipali
                     urgency: str, basis: str, indicators: Collection[str] = (), description: str = "",
                     address: str = "", people: Sequence[PersonInput] = (),
                     entities: Sequence[tuple[str, str]] = (), consent: Consent | None = None,
-                    attachments: Sequence = (), signal_id: uuid.UUID | None = None) -> Signal:
+                    attachments: Sequence = (), signal_id: uuid.UUID | None = None,
+                    with_rows: Sequence[Model] = ()) -> Signal:
     """A professional registers a signal for their organisation.
 
     Everything is checked before anything is written: one bad value (a date in the future, an unknown
@@ -413,7 +415,8 @@ def signal_register(*, actor: Actor, observed_on: date, municipality: Municipali
     licence plate, company, IBAN, e-mail, online handle) become entities there; the signal only points at them.
     `consent` is the recorded consent of a presumed victim among `people`, required when `basis` is "consent".
     `attachments` are uploaded files (keten.intake.attachments says which); `signal_id` is the id to give the
-    signal when a row naming it was written first (the API's Idempotency-Key). The routing rules are applied right
+    signal when `with_rows` (new rows written first, in the same round trip as the signal's) name it: the API's
+    Idempotency-Key. The routing rules are applied right
     after, in the background (keten.intake.tasks.signal_registered), which also sends the notices."""
     if actor.role not in REGISTERING_ROLES:
         raise PermissionDenied(_("Als {role} kunt u geen signalen registreren.").format(
@@ -461,14 +464,16 @@ def signal_register(*, actor: Actor, observed_on: date, municipality: Municipali
                                                           municipality=facts.municipality)):
             links.setdefault(entity.pk, SignalEntity(signal=signal, entity=entity, is_place=bool(address)
                                                      and number == 0))
+        # Routing and the notices follow in the background (route_registered): the task is stored with the
+        # signal, so it exists exactly when the signal does.
+        task = queued_row(tasks.signal_registered, str(signal.pk))
         # The signal and everything it names that is new, in one round trip.
-        insert_all([*rows, involved, list(links.values())])
+        insert_all([list(with_rows), *rows, involved, list(links.values()), [task] if task else []])
         audit(actor=actor, action="create", target=signal, purpose=purpose, basis=basis)
         for upload, checked_file in checked:
             _store_attachment(actor, signal, upload, checked_file, purpose=purpose, basis=basis)
-        # Routing and the notices follow in the background (route_registered): the task is stored with the
-        # signal, so it exists exactly when the signal does.
-        tasks.signal_registered.enqueue(str(signal.pk))
+        if task is None:
+            tasks.signal_registered.enqueue(str(signal.pk))
     return signal
 
 
@@ -485,10 +490,13 @@ def signal_register_from_guide(*, observed_on: date, municipality: Municipality 
     with audit_deferred():
         signal, rows = _new_signal(facts, kind=ReporterKind.PUBLIC_GUIDE, membership=None, organisation=None,
                                    basis=PUBLIC_GUIDE_BASIS, consent=None)
-        insert_all([*rows, [SignalPerson(signal=signal, role=PersonRole.PRESUMED_VICTIM, is_minor=minor)]])
+        task = queued_row(tasks.signal_registered, str(signal.pk))
+        insert_all([*rows, [SignalPerson(signal=signal, role=PersonRole.PRESUMED_VICTIM, is_minor=minor)],
+                    [task] if task else []])
         audit(actor=None, action="create", target=signal, purpose=Purpose.SIGNAL_ASSESSMENT,
               basis=PUBLIC_GUIDE_BASIS)
-        tasks.signal_registered.enqueue(str(signal.pk))
+        if task is None:
+            tasks.signal_registered.enqueue(str(signal.pk))
     return signal
 
 
@@ -528,19 +536,20 @@ def signal_register_idempotent(*, actor: Actor, key: str, fingerprint: str, **va
     `fingerprint` (of the request body) gets the first signal back, and `False` for "not created now"; another
     body under the same key is refused.
 
-    The key is stored first, naming the signal about to be registered (foreign keys are checked at commit), so a
-    new key costs no look-up: a key used before fails that insert at once, and a retry racing the first request
-    waits at the unique constraint until that one ends, then answers with its signal (or, if it was rolled back,
-    registers in its place). An expired key is removed on the way and the registration tried once more."""
+    The key is stored with the signal, first in the round trip of its rows (foreign keys are checked at commit), so
+    a new key costs no look-up: a key used before fails that insert, and a retry racing the first request waits at
+    the unique constraint until that one ends, then answers with its signal (or, if it was rolled back, registers
+    in its place). An expired key is removed on the way and the registration tried once more."""
     for _attempt in range(2):
         signal_id = uuid.uuid4()
         try:
             # The audit events are chained at the end, just before the commit (audit.deferred).
             with transaction.atomic(), audit_deferred():
-                IdempotencyKey.objects.create(membership=actor.membership, key=key, fingerprint=fingerprint,
-                                              signal_id=signal_id)
+                stored = IdempotencyKey(membership=actor.membership, key=key, fingerprint=fingerprint,
+                                        signal_id=signal_id)
                 # Undecorated: this block is the registration's transaction already (no savepoint in it).
-                return signal_register.__wrapped__(actor=actor, signal_id=signal_id, **values), True
+                return signal_register.__wrapped__(actor=actor, signal_id=signal_id, with_rows=[stored],
+                                                   **values), True
         except IntegrityError as error:
             failure = error
             existing = _live_key(actor.membership, key)
