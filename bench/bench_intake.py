@@ -4,7 +4,8 @@ the same load on a trivial authenticated endpoint (/api/v1/me/) as the baseline.
 
 Prints throughput and p50/p99 latency of both and their ratios (targets: create p99 under 250 ms, and at least a
 third of the baseline's throughput). Before the load it checks that 16 simultaneous retries with one key make one
-signal. BENCH_SECONDS (default 30), BENCH_CLIENTS (16), BENCH_WORKERS and BENCH_THREADS (gunicorn) override.
+signal. BENCH_SECONDS (default 30), BENCH_CLIENTS (16), BENCH_WORKERS (one per core, as in
+production) and BENCH_THREADS (4) set gunicorn's processes and threads.
 
 No worker runs: a registration enqueues its routing and notices (keten.intake.tasks.signal_registered) and does
 not wait for them, so they queue up here; tests/intake/test_registration_queries.py pins the request's queries."""
@@ -24,7 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS = float(os.environ.get("BENCH_SECONDS", "30"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
-WORKERS = os.environ.get("BENCH_WORKERS", "4")
+#: As deploy/gunicorn.conf.py: one process per core, four threads each.
+WORKERS = os.environ.get("BENCH_WORKERS", str(max(2, os.cpu_count() or 2)))
 THREADS = os.environ.get("BENCH_THREADS", "4")
 BODY = {"observed_on": "2026-01-05", "municipality": "GM0363", "forms": ["labour"], "urgency": "normal",
         "basis": "wmo", "indicators": ["ILO-07"], "description": "Arbeiders slapen in een loods (benchmark).",
