@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # Compiled translations are built at install time, not committed.
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard src/keten/locale/*/LC_MESSAGES/django.po))
 
-.PHONY: run serve test install lint test-sqlite test-postgres test-e2e demo-code bench bench-linking bench-monitor soak messages clean
+.PHONY: run serve test install lint audit-deps test-sqlite test-postgres test-e2e demo-code bench bench-linking bench-monitor soak messages clean
 
 ## run: install, migrate the SQLite database under var/, load regions and demo data, serve on 127.0.0.1:$(PORT)
 ##      with the background worker (imports, notifications, deadline scans) beside the server; stopping the
@@ -51,8 +51,17 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+## lint: ruff; bandit over src (no finding of medium or high severity; the kinds left to ruff, with their
+##       reasons, in pyproject.toml's [tool.bandit]); the dependency audit (scripts/audit_deps.py: pip-audit, which
+##       needs PyPI's vulnerability service and says so loudly when it cannot reach it)
+## audit-deps: the dependency audit where PyPI can be reached (the release pipeline): fails when it cannot
 lint:
 	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive src --severity-level medium
+	$(BIN)/python scripts/audit_deps.py
+
+audit-deps: install
+	KETEN_REQUIRE_DEPENDENCY_AUDIT=1 $(BIN)/python scripts/audit_deps.py
 
 test-sqlite:
 	$(BIN)/python -m pytest -q --ignore=tests/e2e
