@@ -264,6 +264,7 @@ def test_a_read_of_personal_data_leaves_one_event_and_a_refusal_no_read(name, ro
     if role in read.readers:
         assert response.status_code == 200, f"{role} should read {name}"
     if response.status_code == 200:
+        assert "no-store" in response["Cache-Control"], f"{name} can be stored by a browser or proxy"
         if read.texts is not None and not events:
             # Policy withheld every text: the page shows operational facts only, and that is not audited.
             page = response.content.decode()

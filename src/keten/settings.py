@@ -125,6 +125,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication, so it knows who asked: a logged-in person's answers are marked no-store.
+    "keten.web.caching.PrivateAnswersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "keten.accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
