@@ -237,7 +237,7 @@ class _Facts:
     forms: list[str]
     urgency: str
     description: str
-    indicators: list[IndicatorVersion]
+    indicators: list[uuid.UUID]  # of the current IndicatorVersion of each chosen indicator
 
 
 def _checked_facts(*, observed_on, municipality, forms, urgency, description, indicators,
@@ -297,11 +297,13 @@ def _checked_description(description, limit: int) -> str:
     return text
 
 
-def _current_versions(codes: Collection[str]) -> list[IndicatorVersion]:
-    """The current wording of each chosen indicator (by code): what the signal keeps, whatever changes later."""
+def _current_versions(codes: Collection[str]) -> list[uuid.UUID]:
+    """The current wording of each chosen indicator (by code), by id: what the signal keeps, whatever changes
+    later. Ids only: on every registration, building model instances here cost more than the query."""
     codes = list(dict.fromkeys(codes or ()))
-    found = {v.indicator.code: v for v in IndicatorVersion.objects.filter(
-        indicator__code__in=codes, indicator__is_active=True, valid_until__isnull=True).select_related("indicator")}
+    current = IndicatorVersion.objects.filter(indicator__code__in=codes, indicator__is_active=True,
+                                              valid_until__isnull=True)
+    found = dict(current.values_list("indicator__code", "pk"))
     missing = [code for code in codes if code not in found]
     if missing:
         raise InvalidSignal("indicators", _("Onbekende of vervallen indicator: {codes}.").format(
@@ -370,7 +372,8 @@ def _new_signal(facts: _Facts, *, kind: str, membership: Membership | None, orga
         urgency=facts.urgency, description=facts.description, basis=basis, consent=consent, status=Status.NEW,
         status_changed_at=registered, triage_due_at=deadlines.triage_due_at(registered, facts.urgency))
     forms = [SignalForm(signal=signal, form=form) for form in facts.forms]
-    chosen = [Signal.indicators.through(signal=signal, indicatorversion=version) for version in facts.indicators]
+    chosen = [Signal.indicators.through(signal=signal, indicatorversion_id=version_id)
+              for version_id in facts.indicators]
     first_step = SignalTransition(signal=signal, from_status="", to_status=Status.NEW, at=registered,
                                   membership=membership)
     _remember(signal, "forms", forms)
