@@ -144,9 +144,11 @@ def test_the_dossier_page_says_in_dutch_why_its_signals_belong_together(demo, cl
 def test_a_different_verdict_from_the_page_is_audited_and_splits_the_two_signals_on_the_next_run(demo, client_for):
     run, _result = _rebuild()
     chair = _chair(demo)
-    dossier, links = _linked_dossier(chair)
-    a, b = links[0].signal_a, links[0].signal_b
-    assert _persons_together(run, a.pk, b.pk)
+    # A pair the engine holds to be one person (a link may also stand for a shared address or vehicle only).
+    dossier, a, b = next((dossier, link.signal_a, link.signal_b)
+                         for dossier in dossiers_visible(actor=chair).order_by("reference")
+                         for link in dossier_links(chair, dossier)
+                         if _persons_together(run, link.signal_a.pk, link.signal_b.pk))
     response = _post(client_for("table_chair"), dossier, a, b)
     assert response.status_code == 302 and response.url.endswith("#dossier-links")
     decision = LinkDecision.objects.get(signal_a=a, signal_b=b)
