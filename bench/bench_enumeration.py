@@ -1,8 +1,8 @@
 """Whether login and password reset give away which addresses have an account through their timing: each is asked
 BENCH_SAMPLES times (default 1,000) for a known and for an unknown address, interleaved, and the difference of the
-means is set against its standard error. Run: `.venv/bin/python bench/bench_enumeration.py` (about 10 to 20 minutes
-at 1,000 samples: production password hashing costs a quarter of a second or more per login, and a password reset
-is answered after a fixed quarter of a second). BENCH_CASES=reset (or login) measures one of the two.
+means is set against its standard error. Run: `.venv/bin/python bench/bench_enumeration.py` (about 35 minutes at
+1,000 samples: both are answered after a fixed half second, settings.KETEN_ACCOUNT_ANSWER_SECONDS).
+BENCH_CASES=reset (or login) measures one of the two.
 
 Runs on a fresh SQLite database in a temporary directory, in production settings (real password hasher), with
 Django's test client. Lockout (axes) and allauth's rate limits are reset or off here, so that every sample takes

@@ -13,6 +13,8 @@ from keten.settings import *  # noqa: E402,F403
 
 # A fast hasher: the suite logs in hundreds of times; real hashing is tested where it matters.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Logins and resets are answered at once here; tests/security/test_sessions.py sets the fixed time where it is tested.
+KETEN_ACCOUNT_ANSWER_SECONDS = 0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,6 +1,6 @@
 """Keten's URL map: each app mounts its own routes; the API lives under /api/v1/."""
 
-from allauth.account.views import password_reset
+from allauth.account.views import login, password_reset
 from django.urls import include, path
 
 from keten.accounts.timing import answered_after_a_fixed_time
@@ -10,7 +10,8 @@ urlpatterns = [
     # Accounts and their e-mail addresses are managed by a functional administrator, not by the user.
     path("accounts/signup/", closed, name="closed-signup"),
     path("accounts/email/", closed, name="closed-email"),
-    # allauth's own view, answered after a fixed time so that its timing does not tell which addresses exist.
+    # allauth's own views, answered after a fixed time so that their timing does not tell which addresses exist.
+    path("accounts/login/", answered_after_a_fixed_time(login), name="account_login"),
     path("accounts/password/reset/", answered_after_a_fixed_time(password_reset), name="account_reset_password"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
