@@ -354,10 +354,10 @@ def main() -> int:
             print(f"    ! {line}")
         if stranded := sum(count for label, count in backlog.items() if label.startswith("signals never routed")):
             # Not a lost write (the signal is complete and its task row exists), so not a failure of this soak. In
-            # production the worker's periodic sweep (keten.intake.tasks.route_stragglers, every 5 minutes) routes
-            # them; the soak stops before it runs.
+            # production the worker's sweep (keten.intake.tasks.route_stragglers, every 5 minutes, for a signal
+            # still unrouted 5 minutes after it was registered) routes them; the soak stops before it runs.
             print(f"    ! note: {stranded} stored signals are unrouted: their routing task was cut off; the sweep "
-                  f"route_stragglers routes them within 5 minutes")
+                  f"route_stragglers routes them within about 10 minutes")
         problems += final.failed
     finally:
         if services is not None:
