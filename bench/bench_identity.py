@@ -21,12 +21,9 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
 
 def _start_database():
     sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-    from tests.support.postgres import ThrowawayPostgres, postgres_bin_dir
+    from tests.support.postgres import ThrowawayPostgres
 
-    bin_dir = postgres_bin_dir()
-    if bin_dir is None:
-        sys.exit("No PostgreSQL server binaries: apt-get install -y postgresql")
-    server = ThrowawayPostgres.start(bin_dir)
+    server = ThrowawayPostgres.start_or_exit()
     database_url = server.create_database("keten")
     scratch = Path(tempfile.mkdtemp(prefix="keten-bench-"))
     os.environ.update(

@@ -35,28 +35,9 @@ BODY = {"observed_on": "2026-01-05", "municipality": "GM0363", "forms": ["labour
 
 def _start_database():
     sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-    import psycopg
-    from tests.support.postgres import ThrowawayPostgres
-
     from bench.bench_identity import _start_database as start
 
-    # On a busy machine the server may still say "starting up" just after pg_ctl returned: wait for it.
-    create_database = ThrowawayPostgres.create_database
-
-    def create_when_ready(self, name):
-        for attempt in range(100):
-            try:
-                return create_database(self, name)
-            except psycopg.OperationalError:
-                if attempt == 99:
-                    raise
-                time.sleep(0.2)
-
-    ThrowawayPostgres.create_database = create_when_ready
-    try:
-        server = start()
-    finally:
-        ThrowawayPostgres.create_database = create_database
+    server = start()
     os.environ.update(DJANGO_SETTINGS_MODULE="keten.settings", KETEN_ALLOWED_HOSTS="127.0.0.1")
     return server
 

@@ -53,33 +53,11 @@ FAULTS = ("kill -9 web and worker", "kill -9 web workers", "pg restart immediate
 
 def _start_database():
     """A throwaway PostgreSQL as tests/support/postgres.py starts one, with PostgreSQL's durability defaults."""
-    from pytest_postgresql.executors import PostgreSQLExecutor
-    from tests.support.postgres import PG_CTL_WRAPPER, ThrowawayPostgres, postgres_bin_dir
+    from tests.support.postgres import ThrowawayPostgres
 
-    bin_dir = postgres_bin_dir()
-    if bin_dir is None:
-        sys.exit("No PostgreSQL server binaries: apt-get install -y postgresql")
-    base_dir = tempfile.mkdtemp(prefix="keten-pg-")
-    os.chmod(base_dir, 0o755)  # noqa: S103 (the postgres user must reach its data directory)
-    if os.geteuid() == 0:
-        shutil.chown(base_dir, "postgres", "postgres")
-    port = _free_port()
-    os.environ["KETEN_PG_BIN"] = bin_dir
-    executor = PostgreSQLExecutor(
-        executable=str(PG_CTL_WRAPPER), host="127.0.0.1", port=port, datadir=os.path.join(base_dir, "data"),
-        unixsocketdir=base_dir, logfile=os.path.join(base_dir, "postgresql.log"), startparams="-w", dbname="keten",
-        # pytest-postgresql passes -F (fsync off); these come after it and win.
-        postgres_options="-c fsync=on -c full_page_writes=on -c synchronous_commit=on -c max_connections=200")
-    executor.start()
-    server = ThrowawayPostgres(executor=executor, base_dir=base_dir, port=port)
-    for attempt in range(100):  # "the database system is starting up" just after pg_ctl returned
-        try:
-            database_url = server.create_database("keten")
-            break
-        except Exception:
-            if attempt == 99:
-                raise
-            time.sleep(0.2)
+    server = ThrowawayPostgres.start_or_exit(
+        "-c fsync=on -c full_page_writes=on -c synchronous_commit=on -c max_connections=200")
+    database_url = server.create_database("keten")
     scratch = Path(tempfile.mkdtemp(prefix="keten-soak-crash-"))
     os.environ.update(
         DJANGO_SETTINGS_MODULE="keten.settings", DATABASE_URL=database_url, KETEN_VAR_DIR=str(scratch / "var"),

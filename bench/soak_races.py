@@ -162,14 +162,11 @@ def _check(report: RaceReport, number: int, results, contenders, stored, new_eve
 
 def _start_database():
     sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-    from tests.support.postgres import ThrowawayPostgres, postgres_bin_dir
+    from tests.support.postgres import ThrowawayPostgres
 
-    bin_dir = postgres_bin_dir()
-    if bin_dir is None:
-        sys.exit("No PostgreSQL server binaries: apt-get install -y postgresql")
-    server = ThrowawayPostgres.start(bin_dir)
+    server = ThrowawayPostgres.start_or_exit()
     try:
-        database_url = _create_database(server)
+        database_url = server.create_database("keten")
     except BaseException:
         server.stop()
         raise
@@ -181,20 +178,6 @@ def _start_database():
     )
     os.environ.pop("KETEN_DEV", None)
     return server, scratch
-
-
-def _create_database(server) -> str:
-    """The database, once the server accepts connections (`pg_ctl -w` can return a moment before it does)."""
-    import psycopg
-
-    for attempt in range(50):
-        try:
-            return server.create_database("keten")
-        except psycopg.OperationalError:
-            if attempt == 49:
-                raise
-            time.sleep(0.2)
-    raise AssertionError("unreachable")
 
 
 def _world() -> None:

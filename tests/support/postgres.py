@@ -8,7 +8,9 @@ import glob
 import os
 import shutil
 import socket
+import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,8 @@ from pytest_postgresql.executors import PostgreSQLExecutor
 
 PG_CTL_WRAPPER = Path(__file__).with_name("pg_ctl")
 INSTALL_HINT = "install PostgreSQL 15+ (Debian: apt-get install -y postgresql)"
+#: Durability is not what the tests measure; speed is welcome.
+FAST = "-c fsync=off -c full_page_writes=off -c synchronous_commit=off"
 
 
 def postgres_bin_dir() -> str | None:
@@ -40,7 +44,16 @@ class ThrowawayPostgres:
     port: int
 
     @classmethod
-    def start(cls, bin_dir: str) -> "ThrowawayPostgres":
+    def start_or_exit(cls, options: str = FAST) -> "ThrowawayPostgres":
+        """For the bench and soak scripts: a server, or the process ends saying what to install."""
+        bin_dir = postgres_bin_dir()
+        if bin_dir is None:
+            sys.exit(f"No PostgreSQL server binaries: {INSTALL_HINT}")
+        return cls.start(bin_dir, options)
+
+    @classmethod
+    def start(cls, bin_dir: str, options: str = FAST) -> "ThrowawayPostgres":
+        """`options` go to postgres after pytest-postgresql's own (its -F turns fsync off), so they win."""
         base_dir = tempfile.mkdtemp(prefix="keten-pg-")
         os.chmod(base_dir, 0o755)
         if os.geteuid() == 0:
@@ -56,8 +69,7 @@ class ThrowawayPostgres:
             logfile=os.path.join(base_dir, "postgresql.log"),
             startparams="-w",
             dbname="keten",
-            # Durability is not what these tests measure; speed is welcome.
-            postgres_options="-c fsync=off -c full_page_writes=off -c synchronous_commit=off",
+            postgres_options=options,
         )
         executor.start()
         return cls(executor=executor, base_dir=base_dir, port=port)
@@ -74,13 +86,21 @@ class ThrowawayPostgres:
         }
 
     def create_database(self, name: str) -> str:
-        """A new, empty database on this server (for the benchmarks); returns its DATABASE_URL."""
+        """A new, empty database on this server (for the benchmarks); returns its DATABASE_URL. Waits while the
+        server still says "starting up": on a busy machine it can, just after `pg_ctl -w` returned."""
         import psycopg
 
-        with psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres",
-                             autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
-        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+        for attempt in range(100):
+            try:
+                with psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres",
+                                     autocommit=True) as connection:
+                    connection.execute(f'CREATE DATABASE "{name}"')
+                return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+            except psycopg.OperationalError:
+                if attempt == 99:
+                    raise
+                time.sleep(0.2)
+        raise AssertionError("unreachable")
 
     def stop(self) -> None:
         try:

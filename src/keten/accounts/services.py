@@ -4,6 +4,7 @@ organisation, and nobody else's."""
 import secrets
 import uuid
 
+from allauth.account.forms import ResetPasswordForm
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -50,6 +51,16 @@ def user_invite(*, actor: Actor, email: str, full_name: str, role: str, region: 
 
 
 @transaction.atomic
+def password_link_send(*, request, user: User) -> None:
+    """A new account has no password: the person sets one through allauth's reset link, sent by e-mail (allauth's
+    form builds the link from the request). Nothing when the account has a password already."""
+    if user.has_usable_password():
+        return
+    form = ResetPasswordForm(data={"email": user.email})
+    if form.is_valid():
+        form.save(request)
+
+
 def membership_add(*, actor: Actor, user: User, role: str, region: Region | None) -> Membership:
     organisation = actor.organisation
     _require_admin_of(actor, organisation)

@@ -1,7 +1,6 @@
 """Pages of the accounts app: switching the active role, and a functional administrator's management of
 the people and API keys of their own organisation."""
 
-from allauth.account.forms import ResetPasswordForm
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -60,19 +59,10 @@ def user_invite_view(request):
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            _send_password_link(request, user)
+            services.password_link_send(request=request, user=user)
             messages.success(request, _("{email} heeft een rol gekregen.").format(email=user.email))
             return redirect("accounts:user-detail", user_id=user.pk)
     return render(request, "accounts/user_invite.html", {"form": form, "organisation": organisation})
-
-
-def _send_password_link(request, user) -> None:
-    """A new account has no password: the person sets one through allauth's reset link."""
-    if user.has_usable_password():
-        return
-    form = ResetPasswordForm(data={"email": user.email})
-    if form.is_valid():
-        form.save(request)
 
 
 @admin_only
