@@ -24,12 +24,9 @@ CEILING = "own chain per thread (ceiling)"
 
 def _setup():
     sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-    from tests.support.postgres import INSTALL_HINT, ThrowawayPostgres, postgres_bin_dir
+    from tests.support.postgres import ThrowawayPostgres
 
-    bin_dir = postgres_bin_dir()
-    if bin_dir is None:
-        sys.exit(f"No PostgreSQL server binaries: {INSTALL_HINT}.")
-    server = ThrowawayPostgres.start(bin_dir)
+    server = ThrowawayPostgres.start_or_exit()
     database_url = server.create_database("keten")
     scratch = Path(tempfile.mkdtemp(prefix="keten-bench-"))
     os.environ.update(
