@@ -96,6 +96,15 @@ def demo_credentials():
 
 
 @pytest.fixture(autouse=True)
+def nothing_remembered():
+    """Every test starts without the reference data an earlier test's process remembered (keten.core.memo): that
+    test's rows were rolled back."""
+    from keten.core.memo import forget_all
+
+    forget_all()
+
+
+@pytest.fixture(autouse=True)
 def in_dutch():
     """Every test starts in Dutch, the interface's language: a request in English leaves its language active on the
     thread, and the next test would read English messages."""

@@ -8,6 +8,7 @@ import pytest
 from keten.accounts.actor import Actor
 from keten.accounts.roles import Role
 from keten.audit.models import AuditEvent
+from keten.core import memo
 from keten.core.errors import ConcurrentUpdate, PermissionDenied, ValidationFailed
 from keten.intake.catalogue import NOT_CONCLUSIVE, exploitation_forms, read_indicators
 from keten.intake.models import Indicator, IndicatorVersion
@@ -92,6 +93,7 @@ def test_changed_wording_in_the_file_becomes_a_new_version_while_the_current_one
 def test_a_retired_indicator_cannot_be_chosen_and_its_code_is_never_given_out_again(demo):
     admin = _actor(demo, Role.FUNCTIONAL_ADMIN)
     last = Indicator.objects.filter(code__startswith="LAB-").order_by("-code").first()
+    _register(_actor(demo, Role.CARE_COORDINATOR), [last.code])  # this process now remembers the catalogue
     indicator_retire(actor=admin, indicator=last, expected_version=last.version)
     with pytest.raises(InvalidSignal) as refused:
         _register(_actor(demo, Role.CARE_COORDINATOR), [last.code])
@@ -137,3 +139,22 @@ def test_bad_wording_is_refused_in_dutch(demo, text_nl, text_en, message):
                          text_en=text_en, expected_version=indicator.version)
     assert message in str(refused.value.message)
     assert indicator.versions.count() == 1
+
+
+def test_another_process_s_change_is_seen_within_a_minute_and_a_new_indicator_at_once(demo, monkeypatch):
+    coordinator = _actor(demo, Role.CARE_COORDINATOR)
+    clock = [1000.0]
+    monkeypatch.setattr(memo, "_seconds", lambda: clock[0])
+    _register(coordinator, ["ILO-07"])  # this process now remembers the catalogue
+    # An administrator's change served by another process: this one is not told.
+    Indicator.objects.filter(code="ILO-07").update(is_active=False)
+    clock[0] += 59
+    assert _register(coordinator, ["ILO-07"]).indicators.get().indicator.code == "ILO-07"
+    clock[0] += 2
+    with pytest.raises(InvalidSignal):
+        _register(coordinator, ["ILO-07"])
+
+    added = Indicator.objects.create(code="LAB-90", form="labour", theme="housing", kind="soft")
+    IndicatorVersion.objects.create(indicator=added, number=1, text_nl="Een nieuwe indicator", text_en="A new one")
+    # A code this process does not know makes it read the catalogue again, whatever the clock says.
+    assert _register(coordinator, ["LAB-90"]).indicators.get().indicator == added

@@ -84,7 +84,6 @@ def _chain(events: list[AuditEvent], using: str, *, at_once: bool = False) -> No
     with transaction.atomic(using=using, savepoint=False):
         partition = _partition_for(using)
         head = _lock_head(partition, using)
-        heads = AuditChain.objects.using(using).filter(partition=partition)
         for event in events:
             event.partition = partition
             event.seq = head.last_seq + 1
@@ -98,6 +97,7 @@ def _chain(events: list[AuditEvent], using: str, *, at_once: bool = False) -> No
         if at_once and connection.vendor == "postgresql" and _one_round_trip(connection):
             _write_at_once(events, partition, connection)
             return
+        heads = AuditChain.objects.using(using).filter(partition=partition)
         for event in events:
             event.save(using=using)
             heads.update(last_seq=event.seq, last_hash=event.hash)
@@ -208,11 +208,20 @@ def _partition_for(using: str) -> int:
 
 
 def _lock_head(partition: int, using: str) -> AuditChain:
-    """Lock the head row of the partition until the transaction ends, creating it on first use."""
-    heads = AuditChain.objects.using(using).select_for_update()
-    head = heads.filter(partition=partition).first()
-    if head is None:
-        # Another writer may be creating the same head: ON CONFLICT DO NOTHING waits for it, then yields.
-        AuditChain.objects.using(using).bulk_create([AuditChain(partition=partition)], ignore_conflicts=True)
-        head = heads.get(partition=partition)
-    return head
+    """Lock the head row of the partition until the transaction ends, creating it on first use. Written out, not
+    built by the ORM: every write of the platform takes this step, and building the query cost more than the
+    database takes to answer it."""
+    connection = transaction.get_connection(using)
+    quote = connection.ops.quote_name
+    # Only quoted names of our own model go into the text; the partition is a parameter.
+    lock = (f"SELECT {quote('last_seq')}, {quote('last_hash')} FROM {quote(AuditChain._meta.db_table)} "  # noqa: S608
+            f"WHERE {quote('partition')} = %s" + (" FOR UPDATE" if connection.features.has_select_for_update else ""))
+    with connection.cursor() as cursor:
+        cursor.execute(lock, [partition])
+        row = cursor.fetchone()
+        if row is None:
+            # Another writer may be creating the same head: ON CONFLICT DO NOTHING waits for it, then yields.
+            AuditChain.objects.using(using).bulk_create([AuditChain(partition=partition)], ignore_conflicts=True)
+            cursor.execute(lock, [partition])
+            row = cursor.fetchone()
+    return AuditChain(partition=partition, last_seq=row[0], last_hash=row[1])

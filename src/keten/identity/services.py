@@ -96,7 +96,8 @@ def entities_register(*, actor: Actor, values: Sequence[tuple[str, str]],
     wanted = Q()
     for kind, value in cleaned:
         wanted |= Q(kind=kind, value=value.value)
-    kept = ({(e.kind, e.value): e for e in Entity.objects.filter(wanted, owner=actor.organisation)}
+    # Unordered: the Meta ordering would cost the query more to build than the database to answer.
+    kept = ({(e.kind, e.value): e for e in Entity.objects.filter(wanted, owner=actor.organisation).order_by()}
             if cleaned else {})
     purpose, entities, audited = default_purpose(actor.role), [], set()
     for kind, value in cleaned:

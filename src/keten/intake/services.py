@@ -20,6 +20,7 @@ from keten.audit.services import record as audit
 from keten.core.clock import now, today
 from keten.core.concurrency import save_versioned
 from keten.core.errors import ConcurrentUpdate, PermissionDenied, ValidationFailed
+from keten.core.memo import Memo
 from keten.core.privacy import DataCategory
 from keten.core.tasks import queued_row
 from keten.identity.models import ATTRIBUTE_NORMALISER, AttributeKind, EntityKind, Subject
@@ -108,6 +109,7 @@ def load_indicators() -> CatalogueSummary:
                                                                                                  row.text_en):
             _new_wording(indicator, version, row.text_nl, row.text_en, written_by=None, at=moment)
             revised += 1
+    _CURRENT_WORDING.forget()
     return CatalogueSummary(created=len(new), revised=revised, total=len(existing) + len(new))
 
 
@@ -159,6 +161,7 @@ def indicator_create(*, actor: Actor, form: str, theme: str, kind: str, text_nl:
     IndicatorVersion.objects.create(indicator=indicator, number=1, text_nl=text_nl, text_en=text_en,
                                     written_by=actor.user)
     audit(actor=actor, action="create", target=indicator, purpose=Purpose.ADMINISTRATION)
+    _CURRENT_WORDING.forget()
     return indicator
 
 
@@ -177,6 +180,7 @@ def indicator_revise(*, actor: Actor, indicator: Indicator, text_nl: str, text_e
         raise ValidationFailed(_("De tekst is niet veranderd."))
     version = _new_wording(indicator, current, text_nl, text_en, written_by=actor.user)
     audit(actor=actor, action="update", target=indicator, purpose=Purpose.ADMINISTRATION)
+    _CURRENT_WORDING.forget()
     return version
 
 
@@ -189,6 +193,7 @@ def indicator_retire(*, actor: Actor, indicator: Indicator, expected_version: in
     indicator.is_active = False
     save_versioned(indicator, expected_version=expected_version, fields=["is_active"])
     audit(actor=actor, action="update", target=indicator, purpose=Purpose.ADMINISTRATION)
+    _CURRENT_WORDING.forget()
     return indicator
 
 
@@ -297,18 +302,32 @@ def _checked_description(description, limit: int) -> str:
     return text
 
 
+#: The current wording of every indicator in use, per process: code -> IndicatorVersion id. Every registration
+#: reads it, and only a national functional administrator changes it (seldom; the services below forget it then).
+#: Another process sees a change within a minute, and a new code at once: a registration that names a code
+#: missing here reads the catalogue again.
+_CURRENT_WORDING = Memo(seconds=60)
+
+
 def _current_versions(codes: Collection[str]) -> list[uuid.UUID]:
     """The current wording of each chosen indicator (by code), by id: what the signal keeps, whatever changes
-    later. Ids only: on every registration, building model instances here cost more than the query."""
+    later."""
     codes = list(dict.fromkeys(codes or ()))
-    current = IndicatorVersion.objects.filter(indicator__code__in=codes, indicator__is_active=True,
-                                              valid_until__isnull=True)
-    found = dict(current.values_list("indicator__code", "pk"))
-    missing = [code for code in codes if code not in found]
+    if not codes:
+        return []
+    current = _CURRENT_WORDING.get("catalogue", _wording_in_use)
+    if not current.keys() >= set(codes):
+        current = _CURRENT_WORDING.get("catalogue", _wording_in_use, fresh=True)
+    missing = [code for code in codes if code not in current]
     if missing:
         raise InvalidSignal("indicators", _("Onbekende of vervallen indicator: {codes}.").format(
             codes=", ".join(map(str, missing))))
-    return [found[code] for code in codes]
+    return [current[code] for code in codes]
+
+
+def _wording_in_use() -> dict[str, uuid.UUID]:
+    in_use = IndicatorVersion.objects.filter(indicator__is_active=True, valid_until__isnull=True).order_by()
+    return dict(in_use.values_list("indicator__code", "pk"))
 
 
 def _checked_person(actor: Actor, purpose: str, person: PersonInput) -> PersonInput:

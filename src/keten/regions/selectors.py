@@ -1,13 +1,13 @@
 """Reads of the regions app: layers, regions of a municipality, postcode lookup. No personal data here."""
 
 import re
-import time
 import unicodedata
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, Prefetch, QuerySet
 
+from keten.core.memo import Memo
 from keten.regions.models import LayerKind, Municipality, Postcode4, Region, RegionLayer
 
 #: "1011", "1011AB", "1011 ab", with any surrounding spaces; the first digit of a Dutch postcode is never 0.
@@ -52,12 +52,10 @@ def regions_for(municipality: Municipality) -> dict[str, Region]:
     return {region.layer.kind: region for region in regions}
 
 
-#: Municipalities found lately, per process: code -> (when, the row's values). Registering a signal looks its
-#: municipality up on every request, and the 342 of them change once a year (load_regions); a municipality is never
-#: deleted while anything names it, so a remembered one cannot turn out not to exist. Unknown codes are not
-#: remembered: one added by load_regions is found at once.
-_FOUND: dict[str, tuple[float, tuple]] = {}
-_REMEMBER_SECONDS = 300
+#: Municipalities found lately, per process: code -> the row's values. Registering a signal looks its municipality
+#: up on every request, and the 342 of them change once a year (load_regions); a municipality is never deleted
+#: while anything names it, so a remembered one cannot turn out not to exist.
+_FOUND = Memo(seconds=300)
 _FIELDS = [field.attname for field in Municipality._meta.concrete_fields]
 
 
@@ -67,13 +65,8 @@ def municipality_by_code(code: str) -> Municipality | None:
     if match is None:
         return None
     code = f"GM{match.group(1)}"
-    found = _FOUND.get(code)
-    if found is None or time.monotonic() - found[0] > _REMEMBER_SECONDS:
-        values = Municipality.objects.filter(code=code).values_list(*_FIELDS).first()
-        if values is None:
-            return None
-        found = _FOUND[code] = (time.monotonic(), values)
-    return Municipality.from_db(DEFAULT_DB_ALIAS, _FIELDS, found[1])
+    values = _FOUND.get(code, lambda: Municipality.objects.filter(code=code).values_list(*_FIELDS).first())
+    return None if values is None else Municipality.from_db(DEFAULT_DB_ALIAS, _FIELDS, values)
 
 
 def municipality_for_postcode(text: str) -> Municipality | None:
