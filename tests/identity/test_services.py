@@ -11,8 +11,15 @@ from keten.audit.models import AuditEvent
 from keten.core.clock import today
 from keten.core.errors import PermissionDenied, ValidationFailed
 from keten.identity.models import IdentityAttribute, Subject
+from keten.identity.normalise import normalise
 from keten.identity.selectors import subject_for, subject_identity
-from keten.identity.services import attribute_add, consent_record, consent_withdraw, subject_register
+from keten.identity.services import (
+    attribute_add,
+    consent_record,
+    consent_withdraw,
+    entities_register,
+    subject_register,
+)
 from keten.policy.models import ConsentGiver, ConsentScope, Share
 from keten.policy.purposes import Purpose
 from keten.policy.services import share_record, share_revoke
@@ -129,3 +136,20 @@ def test_consent_ending_in_the_past_is_not_active(coordinator):
     consent = consent_record(actor=coordinator, subject=subject, scope=ConsentScope.CARE_REFERRAL,
                              giver=ConsentGiver.PERSON, given_on=date(2020, 1, 1), ends_on=date(2020, 12, 31))
     assert not consent.is_active()
+
+
+def test_entities_are_found_again_by_their_owner_only_however_they_are_spelled(coordinator, limburg_vt):
+    first = entities_register(actor=coordinator, values=[("phone", "06 10000 920"), ("licence_plate", "XX-920-X")])
+    again = entities_register(actor=coordinator, values=[
+        ("licence_plate", "xx920x"), ("phone", "+31 6 1000 0920"), ("kvk", "12345678"),
+        ("phone", normalise("phone", "0610000920"))])  # checked by the caller already
+    assert [entity.pk for entity in again] == [first[1].pk, first[0].pk, again[2].pk, first[0].pk]
+    assert again[2].kind == "kvk" and again[2].pk not in {entity.pk for entity in first}
+    # Another organisation keeps its own: the same number is a different entity there.
+    elsewhere = entities_register(actor=limburg_vt, values=[("phone", "06 10000 920")])
+    assert elsewhere[0].pk != first[0].pk and elsewhere[0].owner_id == limburg_vt.organisation.pk
+    actions = AuditEvent.objects.filter(object_type="identity.entity", object_id__in=[
+        str(first[0].pk), str(first[1].pk), str(again[2].pk)]).values_list("object_id", "action")
+    assert sorted(actions) == sorted([(str(first[0].pk), "create"), (str(first[1].pk), "create"),
+                                      (str(first[1].pk), "update"), (str(first[0].pk), "update"),
+                                      (str(again[2].pk), "create")])

@@ -189,3 +189,15 @@ def test_a_registration_marks_its_month_and_municipality_for_the_monitor_in_its_
                                         urgency="normal")
     marked = set(StaleSlice.objects.values_list("month", "municipality"))
     assert marked == {(month_of(signal.created_at), "GM0363"), (month_of(guided.created_at), "GM0599")}
+
+
+def test_text_that_looks_like_sql_or_a_placeholder_is_stored_as_typed(demo):
+    """The batch binds each statement's values into its text (keten.core.statements): quotes, percent signs and
+    placeholders in what a person types stay text."""
+    typed = "100% zeker: %s en %(naam)s; '); DROP TABLE intake_signal; -- \\ \" ' ‘Ω’"
+    signal = signal_register(actor=Actor.of(demo[Role.CARE_COORDINATOR]), observed_on=date(2026, 1, 5),
+                             municipality="GM0363", forms=["labour"], urgency="normal", basis="wmo",
+                             description=typed, entities=[(EntityKind.ONLINE_HANDLE, "@100%_%s")])
+    signal.refresh_from_db()
+    assert signal.description == typed
+    assert signal.entities.get().value.endswith("100%_%s")

@@ -13,6 +13,7 @@ from keten.audit.chain import HASHED_FIELDS, event_hash
 from keten.audit.context import client_address_of, current_request, request_id_of
 from keten.audit.models import AuditAction, AuditChain, AuditDecision, AuditEvent
 from keten.core import clock
+from keten.core.statements import execute_together, sends_together
 
 #: Attribute on the database connection: the partition this transaction already holds (see _partition_for).
 _HELD = "_keten_audit_partition"
@@ -94,19 +95,13 @@ def _chain(events: list[AuditEvent], using: str, *, at_once: bool = False) -> No
             event._chained_by_service = True
             head.last_seq, head.last_hash = event.seq, event.hash
         connection = transaction.get_connection(using)
-        if at_once and connection.vendor == "postgresql" and _one_round_trip(connection):
+        if at_once and sends_together(connection):
             _write_at_once(events, partition, connection)
             return
         heads = AuditChain.objects.using(using).filter(partition=partition)
         for event in events:
             event.save(using=using)
             heads.update(last_seq=event.seq, last_hash=event.hash)
-
-
-def _one_round_trip(connection) -> bool:
-    """Whether the driver sends several statements in one execute: psycopg's client-side binding cursor does
-    (Django's default on PostgreSQL); with server-side binding each statement goes on its own."""
-    return not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding")
 
 
 def _write_at_once(events: list[AuditEvent], partition: int, connection) -> None:
@@ -121,9 +116,7 @@ def _write_at_once(events: list[AuditEvent], partition: int, connection) -> None
     step = (f"UPDATE {quote(AuditChain._meta.db_table)} SET {quote('last_seq')} = %s, "  # noqa: S608
             f"{quote('last_hash')} = %s WHERE {quote('partition')} = %s")
     statements += [(step, (event.seq, event.hash, partition)) for event in events]
-    with connection.cursor() as cursor:
-        cursor.execute(";\n".join(text for text, _params in statements),
-                       [value for _text, params in statements for value in params])
+    execute_together(connection, statements)
     for event in events:
         event._state.adding, event._state.db = False, connection.alias
 

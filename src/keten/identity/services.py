@@ -3,8 +3,7 @@
 from collections.abc import Sequence
 from datetime import date
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from keten.accounts.actor import Actor
@@ -14,7 +13,7 @@ from keten.core.clock import now, today
 from keten.core.errors import PermissionDenied, ValidationFailed
 from keten.core.privacy import DataCategory
 from keten.identity.models import ATTRIBUTE_NORMALISER, AttributeKind, Entity, IdentityAttribute, Subject
-from keten.identity.normalise import InvalidValue, normalise
+from keten.identity.normalise import InvalidValue, Normalised, normalise
 from keten.policy.decisions import decide
 from keten.policy.models import CONSENT_AGE, Consent, ConsentGiver, ConsentScope
 from keten.policy.purposes import default_purpose
@@ -86,19 +85,15 @@ def entity_register(*, actor: Actor, kind: str, raw: str, municipality: Municipa
 
 
 @transaction.atomic(savepoint=False)
-def entities_register(*, actor: Actor, values: Sequence[tuple[str, str]],
+def entities_register(*, actor: Actor, values: Sequence[tuple[str, str | Normalised]],
                       municipality: Municipality | None = None) -> list[Entity]:
     """entity_register for several (kind, raw) values at once, in their order: the ones the actor's organisation
     keeps already are found in one query, the others are created; one audit event per entity ("create" or
-    "update"), however often its value comes. Meant for a larger write (registering a signal) whose transaction
-    it joins: a failure fails that transaction."""
-    cleaned = [(kind, _normalised(kind, raw)) for kind, raw in values]
-    wanted = Q()
-    for kind, value in cleaned:
-        wanted |= Q(kind=kind, value=value.value)
-    # Unordered: the Meta ordering would cost the query more to build than the database to answer.
-    kept = ({(e.kind, e.value): e for e in Entity.objects.filter(wanted, owner=actor.organisation).order_by()}
-            if cleaned else {})
+    "update"), however often its value comes. A value the caller normalised already (to check it before writing
+    anything) may come as its Normalised. Meant for a larger write (registering a signal) whose transaction it
+    joins: a failure fails that transaction."""
+    cleaned = [(kind, raw if isinstance(raw, Normalised) else _normalised(kind, raw)) for kind, raw in values]
+    kept = _kept_entities(actor.organisation, {(kind, value.value) for kind, value in cleaned})
     purpose, entities, audited = default_purpose(actor.role), [], set()
     for kind, value in cleaned:
         entity = kept.get((kind, value.value))
@@ -111,6 +106,21 @@ def entities_register(*, actor: Actor, values: Sequence[tuple[str, str]],
             audit(actor=actor, action="create" if created else "update", target=entity, purpose=purpose)
         entities.append(entity)
     return entities
+
+
+def _kept_entities(owner: Organisation, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Entity]:
+    """The entities `owner` keeps with these (kind, value) pairs, in one query. Written out: every registration
+    asks this, and the ORM took twice as long to build the query as the database to answer it."""
+    if not pairs:
+        return {}
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in Entity._meta.concrete_fields)
+    # Only quoted names of our own model go into the text; every value is a parameter.
+    query = (f"SELECT {columns} FROM {quote(Entity._meta.db_table)} WHERE {quote('owner_id')} = %s "  # noqa: S608
+             f"AND ({quote('kind')}, {quote('value')}) IN ({', '.join(['(%s, %s)'] * len(pairs))})")
+    owner_id = Entity._meta.get_field("owner").get_db_prep_value(owner.pk, connection)
+    found = Entity.objects.raw(query, [owner_id, *(part for pair in sorted(pairs) for part in pair)])
+    return {(entity.kind, entity.value): entity for entity in found}
 
 
 def _entity_create(actor: Actor, kind: str, value, municipality) -> tuple[Entity, bool]:

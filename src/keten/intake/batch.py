@@ -6,6 +6,8 @@ from django import dispatch
 from django.db import connections, router
 from django.db.models import Model, sql
 
+from keten.core.statements import execute_together, sends_together
+
 #: Sent by insert_all once the rows have their final values (keys, timestamps) and before they are written, with
 #: `groups` (what is written) and `extra` (a list): a receiver that keeps something current on a model's save
 #: (keten.monitor.receivers) appends groups of its own new rows to `extra`, written in the same round trip.
@@ -15,18 +17,17 @@ inserting = dispatch.Signal()
 def insert_all(groups: Sequence[Sequence[Model]]) -> None:
     """Insert each group (new instances of one model) in the current transaction.
 
-    On PostgreSQL the INSERTs go to the server as one batch of statements (psycopg's client-side binding, Django's
-    default, takes several at once): one round trip for them all, each statement checked as if sent alone, and
-    the first that fails fails the batch and the transaction. Elsewhere, and with server-side binding, one
-    bulk_create per group. No post_save is sent (receivers hear `inserting` instead), and ids the database makes
-    (an auto-increment key) are not read back: for rows written once and not read back in the same request."""
+    On PostgreSQL the INSERTs go to the server as one batch of statements (keten.core.statements): one round trip
+    for them all, each statement checked as if sent alone, and the first that fails fails the batch and the
+    transaction. Elsewhere, and with server-side binding, one bulk_create per group. No post_save is sent
+    (receivers hear `inserting` instead), and ids the database makes (an auto-increment key) are not read back:
+    for rows written once and not read back in the same request."""
     groups = [list(group) for group in groups if group]
     if not groups:
         return
     using = router.db_for_write(type(groups[0][0]))
     connection = connections[using]
-    at_once = (connection.vendor == "postgresql"
-               and not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"))
+    at_once = sends_together(connection)
     statements, extra = [], []
     for group in groups:
         if at_once:
@@ -40,9 +41,7 @@ def insert_all(groups: Sequence[Sequence[Model]]) -> None:
         else:
             type(group[0]).objects.using(using).bulk_create(group)
     if statements:
-        with connection.cursor() as cursor:
-            cursor.execute(";\n".join(text for text, _params in statements),
-                           [value for _text, params in statements for value in params])
+        execute_together(connection, statements)
         for group in [*groups, *extra]:
             for obj in group:
                 obj._state.adding, obj._state.db = False, using

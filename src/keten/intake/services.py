@@ -452,13 +452,13 @@ def signal_register(*, actor: Actor, observed_on: date, municipality: Municipali
         raise InvalidSignal("entities", _("Noem hoogstens {limit} gegevens.").format(limit=MAX_ENTITIES))
     people = [_checked_person(actor, purpose, person) for person in people]
     _checked_consent(basis, consent, people)
+    checked_entities = []
     for kind, raw in entities:
         if kind not in EntityKind.values:
             raise InvalidSignal("entities", _("Onbekend soort gegeven."))
-        _normalised("entities", kind, raw)
+        checked_entities.append((kind, _normalised("entities", kind, raw)))
     address = (address or "").strip()
-    if address:
-        _normalised("address", EntityKind.ADDRESS, address)
+    place = [(EntityKind.ADDRESS, _normalised("address", EntityKind.ADDRESS, address))] if address else []
     if len(attachments) > MAX_ATTACHMENTS:
         raise InvalidSignal("attachments", _("Voeg hoogstens {limit} bijlagen toe.").format(limit=MAX_ATTACHMENTS))
     try:
@@ -480,9 +480,8 @@ def signal_register(*, actor: Actor, observed_on: date, municipality: Municipali
                                            attributes=list(person.attributes))
             involved.append(SignalPerson(signal=signal, role=person.role, subject=subject,
                                          estimated_age=person.estimated_age, is_minor=person.is_minor))
-        values = ([(EntityKind.ADDRESS, address)] if address else []) + list(entities)
         links: dict = {}
-        for number, entity in enumerate(entities_register(actor=actor, values=values,
+        for number, entity in enumerate(entities_register(actor=actor, values=place + checked_entities,
                                                           municipality=facts.municipality)):
             links.setdefault(entity.pk, SignalEntity(signal=signal, entity=entity, is_place=bool(address)
                                                      and number == 0))
