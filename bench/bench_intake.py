@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS = float(os.environ.get("BENCH_SECONDS", "30"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
-#: As deploy/gunicorn.conf.py: one process per core, four threads each.
+#: As deploy/gunicorn.conf.py: one process per core, four threads each, twice as many connections as threads.
 WORKERS = os.environ.get("BENCH_WORKERS", str(max(2, os.cpu_count() or 2)))
 THREADS = os.environ.get("BENCH_THREADS", "4")
 BODY = {"observed_on": "2026-01-05", "municipality": "GM0363", "forms": ["labour"], "urgency": "normal",
@@ -82,7 +82,8 @@ def _free_port() -> int:
 def _start_server(port: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "keten.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", WORKERS, "--worker-class", "gthread", "--threads", THREADS, "--log-level", "warning"],
+         "--workers", WORKERS, "--worker-class", "gthread", "--threads", THREADS,
+         "--worker-connections", str(2 * int(THREADS)), "--log-level", "warning"],
         cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT / "src")})
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -21,6 +21,12 @@ bind = os.environ.get("KETEN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}
 workers = _int("KETEN_WEB_WORKERS", max(2, os.cpu_count() or 2))
 worker_class = "gthread"
 threads = _int("KETEN_WEB_THREADS", 4)
+# Connections a process holds at once: twice its threads, not gunicorn's 1,000. A process at its limit stops
+# accepting, so a request waits in the one queue all processes take from, not behind a busy process; and gunicorn
+# closes kept-alive connections beyond (connections - threads), so no client's idle connections pin a process.
+# Under 16 keep-alive clients on 2 cores, one process otherwise held 13 of them and its clients waited 4 times as
+# long (create p99 230-260 ms against 160-195, bench/bench_intake.py).
+worker_connections = _int("KETEN_WEB_WORKER_CONNECTIONS", 2 * threads)
 # A request taking longer than this is cut off and its worker replaced (the quarterly PDF is made by the worker).
 timeout = _int("KETEN_WEB_TIMEOUT", 60)
 graceful_timeout = _int("KETEN_WEB_GRACEFUL_TIMEOUT", 30)
