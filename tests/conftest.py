@@ -2,13 +2,14 @@
 regions, the demo organisations and one logged-in client per role."""
 
 import os
+import time
 
 import pytest
 from django.core.management import call_command
 from django.db import connections
 from django.test import Client
 
-from keten.demo.credentials import DemoCredentials
+from keten.demo.credentials import TOTP_PERIOD_SECONDS, DemoCredentials
 from tests.support.postgres import INSTALL_HINT, ThrowawayPostgres, postgres_bin_dir
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -166,7 +167,11 @@ def make_person(demo):
 
 
 def totp_code(secret: str) -> str:
-    """The code an authenticator app shows now for `secret`."""
+    """The code an authenticator app shows now for `secret`. In the last seconds of its window this waits for the
+    next code, as a person would: one that turns over between typing and checking is refused (no tolerance)."""
+    left = TOTP_PERIOD_SECONDS - time.time() % TOTP_PERIOD_SECONDS
+    if left < 3:
+        time.sleep(left + 0.2)
     return DemoCredentials(password="", totp_secret=secret).current_code()
 
 

@@ -1,11 +1,12 @@
 """Browser test set-up: Debian's Chromium driven by Playwright against pytest-django's live server."""
 
 import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import totp_code
 
 # Playwright's sync API keeps an asyncio loop running in this thread; Django would otherwise refuse the
 # ORM calls of the fixtures and of pytest-django's own set-up (SETUP-NOTES trap 5).
@@ -106,13 +107,8 @@ class DemoPerson:
     totp_secret: str
 
     def current_code(self) -> str:
-        """The code the person's authenticator app shows now; waits out the last seconds of a 30 s window
-        so the code is still valid when the server checks it."""
-        from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-        if 30 - time.time() % 30 < 3:
-            time.sleep(30 - time.time() % 30 + 0.2)
-        return format_hotp_value(hotp_value(self.totp_secret, int(time.time()) // 30))
+        """The code the person's authenticator app shows now (tests.conftest.totp_code)."""
+        return totp_code(self.totp_secret)
 
 
 @pytest.fixture

@@ -303,7 +303,8 @@ def _checked_description(description, limit: int) -> str:
 
 
 #: The current wording of every indicator in use, per process: code -> IndicatorVersion id. Every registration
-#: reads it, and only a national functional administrator changes it (seldom; the services below forget it then).
+#: reads it, and only a national functional administrator changes it (seldom; the catalogue's services above
+#: forget it then).
 #: Another process sees a change within a minute, and a new code at once: a registration that names a code
 #: missing here reads the catalogue again.
 _CURRENT_WORDING = Memo(seconds=60)
