@@ -197,7 +197,7 @@ def main():
                 failures[label] += failed
                 elapsed[label] += took
         baseline, create = (_figures(latencies[label], failures[label], elapsed[label]) for label in labels)
-        for label, figures in (("GET /api/v1/me/", baseline), ("POST /api/v1/signals/", create)):
+        for label, figures in zip(labels, (baseline, create), strict=True):
             print(f"  {label:<22} {figures['rate']:8.1f} req/s   p50 {figures['p50']:7.1f} ms   "
                   f"p99 {figures['p99']:7.1f} ms   ({figures['count']} requests, {figures['failures']} failed)")
         ratio = create["rate"] / baseline["rate"]

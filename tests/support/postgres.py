@@ -90,17 +90,17 @@ class ThrowawayPostgres:
         server still says "starting up": on a busy machine it can, just after `pg_ctl -w` returned."""
         import psycopg
 
-        for attempt in range(100):
+        deadline = time.monotonic() + 20
+        while True:
             try:
                 with psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres",
                                      autocommit=True) as connection:
                     connection.execute(f'CREATE DATABASE "{name}"')
                 return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
             except psycopg.OperationalError:
-                if attempt == 99:
+                if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        raise AssertionError("unreachable")
 
     def stop(self) -> None:
         try:

@@ -50,7 +50,6 @@ def user_invite(*, actor: Actor, email: str, full_name: str, role: str, region: 
     return user
 
 
-@transaction.atomic
 def password_link_send(*, request, user: User) -> None:
     """A new account has no password: the person sets one through allauth's reset link, sent by e-mail (allauth's
     form builds the link from the request). Nothing when the account has a password already."""
@@ -61,6 +60,7 @@ def password_link_send(*, request, user: User) -> None:
         form.save(request)
 
 
+@transaction.atomic
 def membership_add(*, actor: Actor, user: User, role: str, region: Region | None) -> Membership:
     organisation = actor.organisation
     _require_admin_of(actor, organisation)
